@@ -1,0 +1,122 @@
+"""Command line: ``inkoopwijzer validate|build|serve|schema``.
+
+User mistakes print located messages and exit 1 without a traceback; bugs keep theirs.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .errors import InkoopwijzerError, Problem
+
+DEFAULT_POLICIES = Path("policies")
+
+
+def _print_problems(problems: list[Problem], stream=sys.stderr) -> None:
+    for problem in problems:
+        print(problem, file=stream)
+
+
+def _resolve_root(paths: list[Path]) -> tuple[Path, str]:
+    from .validate import find_root
+
+    start = paths[0] if paths else DEFAULT_POLICIES
+    if not start.exists():
+        raise InkoopwijzerError(f"{start}: no such file or folder")
+    root = find_root(start)
+    if root is None:
+        raise InkoopwijzerError(f"{start}: not inside a policies folder (no registry/ folder found)")
+    try:
+        display = os.path.relpath(root)
+    except ValueError:
+        display = str(root)
+    return root, display
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import load_catalog
+
+    paths = [Path(p) for p in args.paths]
+    root, display = _resolve_root(paths)
+    catalog, problems = load_catalog(root, display)
+    if paths and not any(p.resolve() == root for p in paths):
+        wanted = [str(Path(display) / p.resolve().relative_to(root)) for p in paths]
+        problems = [pr for pr in problems
+                    if any(pr.file == w or pr.file.startswith(w.rstrip("/") + "/") for w in wanted)
+                    or "/registry/" in pr.file]
+    _print_problems(problems)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
+    own_warnings = [p for p in warnings if not p.source_note]
+    if errors or (args.strict and own_warnings):
+        print(f"{len(errors)} error(s), {len(warnings)} warning(s)", file=sys.stderr)
+        return 1
+    n = len(catalog.policies) if catalog else 0
+    print(f"ok: {n} policies, {len(warnings)} warning(s)", file=sys.stderr)
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build_site
+
+    result = build_site(Path(args.config), Path(args.out) if args.out else None)
+    _print_problems(result.warnings)
+    print(f"built {result.pages} pages into {result.out_dir}", file=sys.stderr)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .build import serve_site
+
+    serve_site(Path(args.config), args.dev_addr)
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .schema_export import write_schemas
+
+    for path in write_schemas(Path(args.out)):
+        print(path)
+    return 0
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="inkoopwijzer", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check policy data and print located problems")
+    p.add_argument("paths", nargs="*", help="policies folder or files (default: ./policies)")
+    p.add_argument("--strict", action="store_true", help="fail on warnings about our own data")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("build", help="validate, then build the static site")
+    p.add_argument("--out", help="output folder (default: site_dir from mkdocs.yml)")
+    p.add_argument("--config", default="mkdocs.yml")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("serve", help="build and serve the site with live reload")
+    p.add_argument("--config", default="mkdocs.yml")
+    p.add_argument("--dev-addr", default="127.0.0.1:8000")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("schema", help="write the JSON Schemas of the data model")
+    p.add_argument("--out", default="schema")
+    p.set_defaults(func=cmd_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except InkoopwijzerError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""Problems found in user data, and the exception that carries them.
+
+Every stage reports problems in one shape, ``file:line:column: field.path: message``,
+so an editor can jump to the spot. User mistakes are ``InkoopwijzerError``; anything
+else is a bug and keeps its traceback.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One located problem in one file."""
+
+    file: str
+    line: int
+    column: int
+    path: str
+    message: str
+    severity: Severity = "error"
+    source_note: bool = False  # a warning about the insurer's own text: never fails a build
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{self.file}:{self.line}:{self.column}: {self.path}: {prefix}{self.message}"
+
+
+class InkoopwijzerError(Exception):
+    """A mistake in the user's data or command line: printed without traceback, exit 1."""
+
+    def __init__(self, problems: list[Problem] | str):
+        if isinstance(problems, str):
+            self.problems: list[Problem] = []
+            message = problems
+        else:
+            self.problems = sorted(problems)
+            message = "\n".join(str(p) for p in self.problems)
+        super().__init__(message)
+
+
+class DataError(InkoopwijzerError):
+    """The policy data is invalid."""
+
+
+def errors_only(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]
+
+
+def warnings_only(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "warning"]

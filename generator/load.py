@@ -1,0 +1,188 @@
+"""Stage 1: read YAML files strictly, remembering where every value came from.
+
+The loader is deliberately stricter than plain PyYAML:
+
+* duplicate keys are an error (PyYAML silently keeps the last one);
+* dates stay text until the schema validates them, so ``2023-02-30`` gets a clear
+  message instead of a constructor traceback;
+* anchors/aliases are refused (they make "billion laughs" files possible and are
+  never needed in policy data);
+* files must be UTF-8, non-empty, not huge and not absurdly deep.
+
+Each document comes back as plain Python data plus a table of source positions keyed
+by the path of each node, which the validator uses to locate its messages.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+import yaml.constructor
+from yaml.composer import Composer
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import Problem
+
+MAX_FILE_BYTES = 2_000_000
+MAX_DEPTH = 64
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """The data of one YAML file and the (line, column) of each node, both 1-based."""
+
+    file: str
+    data: Any
+    marks: dict[PathKey, tuple[int, int]] = field(repr=False)
+
+    def mark(self, path: PathKey) -> tuple[int, int]:
+        """Position of the deepest node on ``path`` that exists in the file."""
+        for end in range(len(path), -1, -1):
+            found = self.marks.get(tuple(path[:end]))
+            if found:
+                return found
+        return (1, 1)
+
+    def key_mark(self, path: PathKey) -> tuple[int, int]:
+        """Position of the key of a mapping entry (falls back to its value)."""
+        return self.marks.get(("<key>",) + tuple(path)) or self.mark(path)
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases and keeps timestamps as strings."""
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
+        if self.check_event(AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                None, None, "aliases (*name) are not allowed in policy data", event.start_mark
+            )
+        return Composer.compose_node(self, parent, index)
+
+
+# Keep dates as text: drop the implicit timestamp resolver.
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class LoadError(Exception):
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def display_path(path: PathKey) -> str:
+    """Dotted field path as shown in messages: ``contracts[0].tiers[1].name``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(document)"
+
+
+def _offset_position(raw: bytes, offset: int) -> tuple[int, int]:
+    before = raw[:offset]
+    line = before.count(b"\n") + 1
+    column = offset - (before.rfind(b"\n") + 1) + 1
+    return line, column
+
+
+def load_text(raw: bytes, file: str) -> Document:
+    """Parse one file's bytes into a Document, raising LoadError with a location."""
+
+    def fail(line: int, column: int, message: str, path: str = "(document)") -> LoadError:
+        return LoadError(Problem(file, line, column, path, message))
+
+    if len(raw) > MAX_FILE_BYTES:
+        raise fail(1, 1, f"file is too large ({len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,})")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _offset_position(raw, exc.start)
+        raise fail(line, column, f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    ):
+        raise fail(1, 1, "file is empty")
+
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise fail(line, column, f"YAML syntax error: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise fail(1, 1, f"YAML error: {exc}") from None
+    except RecursionError:
+        raise fail(1, 1, f"nesting is too deep (more than {MAX_DEPTH} levels)") from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise fail(1, 1, "file is empty")
+
+    marks: dict[PathKey, tuple[int, int]] = {}
+    constructor = yaml.constructor.SafeConstructor()
+
+    def convert(n: Node, path: PathKey) -> Any:
+        if len(path) > MAX_DEPTH:
+            raise fail(n.start_mark.line + 1, n.start_mark.column + 1,
+                       f"nesting is too deep (more than {MAX_DEPTH} levels)", display_path(path))
+        marks[path] = (n.start_mark.line + 1, n.start_mark.column + 1)
+        if isinstance(n, ScalarNode):
+            if n.tag == "tag:yaml.org,2002:timestamp":
+                return n.value
+            try:
+                return constructor.construct_object(n, deep=True)
+            except yaml.YAMLError as exc:
+                raise fail(*marks[path], f"invalid value: {exc}", display_path(path)) from None
+        if isinstance(n, SequenceNode):
+            return [convert(item, path + (i,)) for i, item in enumerate(n.value)]
+        if isinstance(n, MappingNode):
+            result: dict[str, Any] = {}
+            for key_node, value_node in n.value:
+                if not isinstance(key_node, ScalarNode):
+                    raise fail(key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                               "mapping keys must be plain text", display_path(path))
+                key = key_node.value
+                if key_node.tag == "tag:yaml.org,2002:merge" or key == "<<":
+                    raise fail(key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                               "merge keys (<<) are not allowed in policy data", display_path(path))
+                if key in result:
+                    first = marks[("<key>",) + path + (key,)]
+                    raise fail(key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                               f"duplicate key '{key}' (first defined on line {first[0]})",
+                               display_path(path + (key,)))
+                marks[("<key>",) + path + (key,)] = (
+                    key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                result[key] = convert(value_node, path + (key,))
+            return result
+        raise fail(1, 1, f"unsupported YAML node {n.tag}")  # pragma: no cover
+
+    try:
+        data = convert(node, ())
+    except RecursionError:
+        raise fail(1, 1, f"nesting is too deep (more than {MAX_DEPTH} levels)") from None
+    return Document(file=file, data=data, marks=marks)
+
+
+def load_file(path: Path, display: str | None = None) -> Document:
+    """Read and parse one YAML file; errors name ``display`` (default: the path)."""
+    name = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LoadError(Problem(name, 1, 1, "(document)", f"cannot read file: {exc.strerror}")) from None
+    return load_text(raw, name)

@@ -1,0 +1,614 @@
+"""The typed schema of the policy data (stage 2 of the pipeline: validate).
+
+One class per kind of YAML object. Every field is typed and documented; the JSON Schema
+published under ``schema/`` is generated from these classes (``inkoopwijzer schema``),
+so the schema, the validator and the documentation cannot drift apart.
+
+Conventions:
+* identifiers are lowercase kebab-case (``fysiotherapie-intensief``), fact ids snake_case;
+* every fact carries a ``cite`` (source document id, section heading, optional URL);
+  criteria inside a contract inherit their owner's citation unless they give one;
+* kinds are always explicit (``kind: any``), never guessed from which keys are present;
+* dates are ISO text (``2023-06-15``) and validated here, so impossible dates are located.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    model_validator,
+)
+
+# --------------------------------------------------------------------------- basic types
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _parse_iso_date(value: Any) -> Any:
+    """Accept ``YYYY-MM-DD`` text only; the loader keeps dates as text on purpose."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError("expected a date as YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"impossible date {value!r}: {exc}") from None
+
+
+IsoDate = Annotated[
+    date,
+    BeforeValidator(_parse_iso_date),
+    PlainSerializer(lambda d: d.isoformat(), return_type=str),
+]
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
+FactId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=80)]
+Text = Annotated[str, Field(min_length=1, max_length=4000)]
+ShortText = Annotated[str, Field(min_length=1, max_length=300)]
+Url = Annotated[str, Field(pattern=r"^(https://|mailto:)[^\s<>\"']+$", max_length=500)]
+Year = Annotated[int, Field(ge=2000, le=2100)]
+
+
+def _number(value: Any) -> Any:
+    """One clear message for non-numbers (a plain int|float union reports each branch)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("expected a number")
+    return value
+
+
+Number = Annotated[Union[int, float], BeforeValidator(_number)]
+Time = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="Local time HH:MM")]
+YearMonth = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors, no silent type coercion, immutable."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+# --------------------------------------------------------------------------- citations
+
+
+class Cite(Strict):
+    """Where a fact is stated: a source document and the section heading it sits under."""
+
+    source: Id | None = Field(
+        None, description="Id of a source in the sources registry; default: the policy's first source."
+    )
+    section: ShortText = Field(
+        description="Heading path in the source, outermost first, joined by ' > '."
+    )
+    url: Url | None = Field(None, description="A more specific public URL; default: the source's URL.")
+
+
+# --------------------------------------------------------------------------- registries
+
+
+class Insurer(Strict):
+    """An insurer: ``policies/<insurer-id>/index.yaml``."""
+
+    name: ShortText = Field(description="Full name, e.g. 'Coöperatie VGZ'.")
+    short_name: ShortText = Field(description="Name used in tables and calendar titles, e.g. 'VGZ'.")
+    website: Url = Field(description="The insurer's public page for care providers.")
+    description: Text | None = None
+    labels: list[ShortText] = Field(default_factory=list, description="Brands/labels insured under it.")
+
+
+class SourceDocument(Strict):
+    """A document facts are taken from (registry ``sources``)."""
+
+    id: Id
+    file: ShortText = Field(description="File name of the extracted text under shared/sources/.")
+    title: ShortText
+    publisher: ShortText = Field(description="Who wrote it: the insurer, or e.g. KNGF for an analysis.")
+    insurer: Id = Field(description="Insurer whose policy the document describes.")
+    kind: Literal["insurer", "secondary"] = Field(
+        description="'insurer': the insurer's own policy; 'secondary': an analysis by a third party."
+    )
+    url: Url = Field(description="Public page where the insurer publishes this policy.")
+    published: IsoDate | None = None
+    note: Text | None = None
+
+
+class CareType(Strict):
+    """A care type (zorgsoort), e.g. fysiotherapie."""
+
+    id: Id
+    name: ShortText = Field(description="Dutch name, e.g. 'Fysiotherapie'.")
+    profession: ShortText | None = Field(None, description="Practitioner, e.g. 'fysiotherapeut'.")
+    family: Id = Field(description="Family used to group policies, e.g. 'paramedische-zorg'.")
+    description: Text | None = None
+
+
+class Theme(Strict):
+    """A theme used to group criteria in comparisons (registry ``themes``)."""
+
+    id: Id
+    label: ShortText
+    order: int
+    description: Text | None = None
+
+
+class Region(Strict):
+    """A region an insurer names in its criteria."""
+
+    id: Id
+    name: ShortText
+    kind: Literal["core-region", "region", "sub-region", "working-area"] = "region"
+    description: Text | None = None
+    parts: list[Id] = Field(default_factory=list, description="Sub-regions it consists of.")
+
+
+class Register(Strict):
+    """A register, network, certificate, label or association that criteria refer to."""
+
+    id: Id
+    name: ShortText
+    kind: Literal[
+        "register", "sub-register", "practice-register", "network", "certificate", "label",
+        "association", "quality-system", "portal", "database", "collaboration",
+    ]
+    organisation: ShortText | None = Field(None, description="Who keeps it, e.g. 'SKF' or 'KNGF'.")
+    part_of: Id | None = Field(None, description="Parent register (e.g. a label of a register).")
+    term: Id | None = Field(None, description="Glossary term that explains it.")
+    url: Url | None = None
+    description: Text | None = None
+
+
+class GlossaryTerm(Strict):
+    """A glossary entry; pages link every use of the term here."""
+
+    id: Id
+    term: ShortText
+    definition: Text = Field(description="Own-words definition in Dutch.")
+    aliases: list[ShortText] = Field(default_factory=list, description="Other spellings found in texts.")
+    see_also: list[Id] = Field(default_factory=list)
+    url: Url | None = None
+
+
+class EnumOption(Strict):
+    value: Id
+    label: ShortText
+
+
+class Fact(Strict):
+    """Something a practice can state about itself; criteria test facts."""
+
+    id: FactId
+    type: Literal["boolean", "integer", "number", "money", "percentage", "enum", "date"]
+    label: ShortText = Field(description="Dutch question or label shown in the checker.")
+    help: Text | None = Field(None, description="Dutch help text: where to find the answer.")
+    unit: ShortText | None = None
+    min: Number | None = None
+    max: Number | None = None
+    options: list[EnumOption] = Field(default_factory=list, description="Allowed values of an enum fact.")
+    term: Id | None = Field(None, description="Glossary term explaining the fact.")
+    group: ShortText = Field("Algemeen", description="Section of the checker form.")
+    care_types: list[Id] = Field(default_factory=list, description="Empty: relevant to all care types.")
+
+    @model_validator(mode="after")
+    def _options_match_type(self) -> "Fact":
+        if self.type == "enum" and not self.options:
+            raise ValueError("an enum fact needs 'options'")
+        if self.type != "enum" and self.options:
+            raise ValueError("only enum facts take 'options'")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        return self
+
+
+# --------------------------------------------------------------------------- criteria
+
+
+class _CriterionBase(Strict):
+    id: Id | None = Field(None, description="Anchor for links and 'what would it take' answers.")
+    label: Text | None = Field(None, description="Dutch wording in own words; generated if absent.")
+    theme: Id | None = Field(None, description="Theme for comparisons; inherited from the parent.")
+    note: Id | None = Field(None, description="Id of a source note about this criterion.")
+    cite: Cite | None = None
+
+
+class AllOf(_CriterionBase):
+    """Met when every part is met (Kleene AND)."""
+
+    kind: Literal["all"]
+    of: list["Criterion"] = Field(min_length=1)
+
+
+class AnyOf(_CriterionBase):
+    """Met when at least one part is met (Kleene OR)."""
+
+    kind: Literal["any"]
+    of: list["Criterion"] = Field(min_length=1)
+
+
+class NotOf(_CriterionBase):
+    """Met when the part is not met."""
+
+    kind: Literal["not"]
+    of: "Criterion"
+
+
+Op = Literal["lt", "le", "gt", "ge", "eq", "ne"]
+
+
+class Compare(_CriterionBase):
+    """A numeric fact compared with a published value."""
+
+    kind: Literal["compare"]
+    fact: FactId
+    op: Op
+    value: Number | None = Field(description="The threshold; null = the insurer has not published it yet.")
+    published_by: IsoDate | None = Field(None, description="Date by which the insurer promises the value.")
+
+
+class Range(_CriterionBase):
+    """A numeric fact inside a range (either bound may be open)."""
+
+    kind: Literal["range"]
+    fact: FactId
+    min: Number | None = None
+    max: Number | None = None
+    min_inclusive: bool = True
+    max_inclusive: bool = True
+
+    @model_validator(mode="after")
+    def _bounds(self) -> "Range":
+        if self.min is None and self.max is None:
+            raise ValueError("a range needs 'min', 'max' or both")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"range ends before it starts (min {self.min} > max {self.max})")
+        return self
+
+
+class Quantile(_CriterionBase):
+    """A fact compared with a percentile/decile of a national distribution.
+
+    The threshold value may be unpublished (``value: null``): the practice can then still
+    be judged by its own position (``position_fact``, as a percentile 0-100) if known.
+    """
+
+    kind: Literal["quantile"]
+    fact: FactId = Field(description="The raw value, e.g. behandelindex.")
+    position_fact: FactId = Field(description="The practice's position as a percentile (0-100).")
+    op: Literal["lt", "le", "gt", "ge"]
+    unit: Literal["percentile", "decile"]
+    rank: int = Field(ge=1, le=99)
+    value: Number | None = Field(None, description="Threshold value once published; null = not known yet.")
+    reference: ShortText = Field(description="Which distribution, e.g. 'landelijke behandelindex 2024 (Vektis)'.")
+    published_by: IsoDate | None = Field(None, description="Date by which the insurer promises the value.")
+
+    @model_validator(mode="after")
+    def _rank_in_unit(self) -> "Quantile":
+        if self.unit == "decile" and self.rank > 9:
+            raise ValueError(f"decile rank must be 1-9, not {self.rank}")
+        return self
+
+
+class IsTrue(_CriterionBase):
+    """A yes/no fact has the required answer."""
+
+    kind: Literal["is"]
+    fact: FactId
+    value: bool = True
+
+
+class InSet(_CriterionBase):
+    """An enum fact has one of the listed values."""
+
+    kind: Literal["in"]
+    fact: FactId
+    values: list[Id] = Field(min_length=1)
+
+
+class Registered(_CriterionBase):
+    """Registration in / membership of a register, network, certificate or label."""
+
+    model_config = ConfigDict(serialize_by_alias=True, validate_by_alias=True, validate_by_name=False)
+
+    kind: Literal["registered"]
+    # YAML key ``register``; the attribute is renamed because ``register`` is a method of
+    # every pydantic model's metaclass.
+    register_id: Id = Field(alias="register", description="Id of a register, network, certificate or label.")
+    fact: FactId = Field(description="Boolean fact that states the registration.")
+    scope: Literal["practice", "all-practitioners", "some-practitioner", "organisation"] = "practice"
+
+
+class InRegion(_CriterionBase):
+    """The practice is located in one of the regions."""
+
+    kind: Literal["region"]
+    fact: FactId = Field(description="Enum fact holding the practice's region.")
+    regions: list[Id] = Field(min_length=1)
+
+
+class DateCompare(_CriterionBase):
+    """A date fact compared with a fixed date."""
+
+    kind: Literal["date"]
+    fact: FactId
+    op: Op
+    value: IsoDate
+
+
+class HasContract(_CriterionBase):
+    """Depends on another contract of the same policy (any of the listed ones).
+
+    A reference is ``contract-id`` or ``contract-id/tier-id``. The engine evaluates the
+    referenced contract rather than assuming it.
+    """
+
+    kind: Literal["contract"]
+    contracts: list[Annotated[str, Field(pattern=r"^[a-z0-9-]+(/[a-z0-9-]+)?$")]] = Field(min_length=1)
+
+
+Criterion = Annotated[
+    Union[AllOf, AnyOf, NotOf, Compare, Range, Quantile, IsTrue, InSet, Registered, InRegion,
+          DateCompare, HasContract],
+    Field(discriminator="kind"),
+]
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+NotOf.model_rebuild()
+
+# --------------------------------------------------------------------------- policy parts
+
+
+class Term(Strict):
+    """Running period (looptijd) of a contract, in contract years."""
+
+    start: Year
+    end: Year | None = Field(None, description="Last contract year; null = open-ended (doorlopend).")
+    end_date: IsoDate | None = Field(None, description="Exact end date where the source gives one.")
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Term":
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"term ends before it starts ({self.end} < {self.start})")
+        return self
+
+
+class Tier(Strict):
+    """A tariff group / contract variant, listed best first inside its contract."""
+
+    id: Id
+    name: ShortText
+    criterion: Criterion | None = Field(None, description="Extra conditions on top of the contract's; null = none.")
+    tariff: Text | None = Field(None, description="What the tier pays, in words.")
+    description: Text | None = None
+    cite: Cite
+
+
+class Contract(Strict):
+    """A contract (overeenkomst), module, addendum or extra arrangement."""
+
+    id: Id
+    name: ShortText
+    kind: Literal["contract", "module", "addendum", "arrangement"]
+    care_types: list[Id] = Field(min_length=1)
+    description: Text | None = None
+    term: Term | None = None
+    negotiable: bool | None = Field(None, description="Whether the offer can be negotiated.")
+    procurement: Text | None = Field(None, description="How it is procured this year, in words.")
+    criterion: Criterion | None = Field(
+        None, description="Entry conditions beyond the policy's requirements, incl. dependencies."
+    )
+    tiers: list[Tier] = Field(default_factory=list, description="Tariff groups, best first.")
+    tariff: Text | None = None
+    theme: Id | None = None
+    cite: Cite
+
+
+class Requirement(Strict):
+    """A minimum requirement (minimumeis / basisvoorwaarde) for one or more contracts."""
+
+    id: Id
+    title: ShortText
+    text: Text | None = None
+    applies_to: list[Id] = Field(min_length=1, description="Contract ids, or the single word 'all'.")
+    theme: Id
+    criterion: Criterion
+    cite: Cite
+
+
+class SelectiveRule(Strict):
+    """Selective procurement: a condition treated only by providers meeting a requirement."""
+
+    id: Id
+    condition: ShortText = Field(description="Condition or treatment, e.g. 'Ziekte van Parkinson'.")
+    care_types: list[Id] = Field(min_length=1)
+    requirement: Criterion
+    via: Id | None = Field(None, description="Contract/module/addendum through which it is bought.")
+    text: Text | None = None
+    cite: Cite
+
+
+class WhenDate(Strict):
+    kind: Literal["date"]
+    date: IsoDate
+    time: Time | None = None
+    by: bool = Field(False, description="True for 'uiterlijk' (on or before).")
+
+
+class WhenRange(Strict):
+    kind: Literal["range"]
+    start: IsoDate
+    end: IsoDate | None = Field(None, description="Null: open-ended ('vanaf ...').")
+    start_time: Time | None = None
+    end_time: Time | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "WhenRange":
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"range ends before it starts ({self.end} < {self.start})")
+        return self
+
+
+class WhenMonth(Strict):
+    kind: Literal["month"]
+    month: YearMonth
+    by: bool = False
+
+
+class WhenYear(Strict):
+    kind: Literal["year"]
+    year: Year
+
+
+When = Annotated[Union[WhenDate, WhenRange, WhenMonth, WhenYear], Field(discriminator="kind")]
+
+Channel = Literal["vecozo", "email", "website-form", "website", "letter", "zorgzoeker", "news"]
+Audience = Literal["contracted", "new", "collaborations", "all", "insured"]
+
+
+class Deadline(Strict):
+    """A dated step in the procurement planning, incl. dates stated in running text."""
+
+    id: Id
+    action: ShortText = Field(description="What happens, in Dutch, own words.")
+    actor: Literal["insurer", "provider", "both"]
+    channel: list[Channel] = Field(default_factory=list)
+    audience: list[Audience] = Field(min_length=1)
+    contract_year: Year
+    when: When
+    timezone: Literal["Europe/Amsterdam"] = "Europe/Amsterdam"
+    applies_to: list[Id] = Field(default_factory=list, description="Contract ids; empty = the policy.")
+    introduced_by: Id | None = Field(None, description="Amendment that added this deadline.")
+    amended_by: Id | None = Field(None, description="Amendment that moved this deadline.")
+    previous: list[When] = Field(default_factory=list, description="Earlier values, oldest first.")
+    note: Id | None = None
+    cite: Cite
+
+
+class Change(Strict):
+    """A change against the previous policy year, as the source lists it."""
+
+    id: Id
+    subject: ShortText
+    before: Text | None = None
+    after: Text | None = None
+    from_year: Year
+    to_year: Year
+    refs: list[Id] = Field(default_factory=list, description="Ids of items it concerns.")
+    cite: Cite
+
+
+class AmendedValue(Strict):
+    subject: ShortText
+    before: Text | None = None
+    after: Text
+
+
+class Amendment(Strict):
+    """A dated amendment (wijziging/aanvulling) that supersedes earlier values."""
+
+    id: Id
+    date: IsoDate
+    title: ShortText
+    summary: Text
+    changes: list[AmendedValue] = Field(default_factory=list)
+    cite: Cite
+
+
+class TariffFact(Strict):
+    """A tariff or indexation fact."""
+
+    id: Id
+    subject: ShortText
+    value: Number | None = None
+    unit: Literal["percent", "eur", "text"] = "text"
+    text: Text | None = None
+    contract_year: Year | None = None
+    applies_to: list[Id] = Field(default_factory=list)
+    amended_by: Id | None = None
+    previous_value: Number | None = None
+    cite: Cite
+
+
+class OpenQuestion(Strict):
+    """Something the source itself says is not known yet."""
+
+    id: Id
+    question: ShortText
+    text: Text | None = None
+    expected_by: IsoDate | None = None
+    refs: list[Id] = Field(default_factory=list)
+    cite: Cite
+
+
+class SourceNote(Strict):
+    """A place where the source contradicts itself or is ambiguous; its value is kept."""
+
+    id: Id
+    kind: Literal["inconsistency", "ambiguity", "typo", "omission"]
+    text: Text = Field(description="What is wrong, in own words.")
+    kept: Text = Field(description="Which value the data keeps, and why.")
+    refs: list[Id] = Field(default_factory=list)
+    cite: Cite
+
+
+class Period(Strict):
+    start: Year
+    end: Year
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Period":
+        if self.end < self.start:
+            raise ValueError(f"period ends before it starts ({self.end} < {self.start})")
+        return self
+
+
+class Policy(Strict):
+    """One policy: insurer x care-type family x period, ``policies/<insurer>/<name>.yaml``.
+
+    The insurer and the policy id come from the file's path, never from its content.
+    """
+
+    title: ShortText
+    family: Id = Field(description="Care-type family, e.g. 'paramedische-zorg'.")
+    care_types: list[Id] = Field(min_length=1)
+    contract_years: list[Year] = Field(min_length=1)
+    period: Period
+    published: IsoDate | None = None
+    provenance: Literal["insurer", "secondary"]
+    completeness: Literal["full", "partial"]
+    completeness_note: Text | None = Field(None, description="Required when partial: what is missing.")
+    sources: list[Id] = Field(min_length=1, description="Source ids; the first is the default for cites.")
+    summary: Text | None = None
+    cite: Cite
+    requirements: list[Requirement] = Field(default_factory=list)
+    contracts: list[Contract] = Field(default_factory=list)
+    selective_procurement: list[SelectiveRule] = Field(default_factory=list)
+    deadlines: list[Deadline] = Field(default_factory=list)
+    changes: list[Change] = Field(default_factory=list)
+    amendments: list[Amendment] = Field(default_factory=list)
+    tariffs: list[TariffFact] = Field(default_factory=list)
+    open_questions: list[OpenQuestion] = Field(default_factory=list)
+    source_notes: list[SourceNote] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _partial_needs_note(self) -> "Policy":
+        if self.completeness == "partial" and not self.completeness_note:
+            raise ValueError("a partial policy needs a 'completeness_note'")
+        return self
+
+
+REGISTRIES: dict[str, type[Strict]] = {
+    "sources": SourceDocument,
+    "care-types": CareType,
+    "themes": Theme,
+    "regions": Region,
+    "registers": Register,
+    "glossary": GlossaryTerm,
+    "facts": Fact,
+}
