@@ -14,9 +14,9 @@ from .errors import InkoopwijzerError, Problem
 DEFAULT_POLICIES = Path("policies")
 
 
-def _print_problems(problems: list[Problem], stream=sys.stderr) -> None:
+def _print_problems(problems: list[Problem]) -> None:
     for problem in problems:
-        print(problem, file=stream)
+        print(problem, file=sys.stderr)
 
 
 def _resolve_root(paths: list[Path]) -> tuple[Path, str]:

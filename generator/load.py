@@ -139,7 +139,8 @@ def load_text(raw: bytes, file: str) -> Document:
     def convert(n: Node, path: PathKey) -> Any:
         if len(path) > MAX_DEPTH:
             raise fail(n.start_mark.line + 1, n.start_mark.column + 1,
-                       f"nesting is too deep (more than {MAX_DEPTH} levels)", display_path(path))
+                       f"nesting is too deep (more than {MAX_DEPTH} levels)",
+                       display_path(path[:6]) + "...")
         marks[path] = (n.start_mark.line + 1, n.start_mark.column + 1)
         if isinstance(n, ScalarNode):
             if n.tag == "tag:yaml.org,2002:timestamp":

@@ -59,8 +59,10 @@ Year = Annotated[int, Field(ge=2000, le=2100)]
 
 def _number(value: Any) -> Any:
     """One clear message for non-numbers (a plain int|float union reports each branch)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError("expected a number")
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got boolean {str(value).lower()}")
+    if not isinstance(value, (int, float)):
+        raise ValueError(f"expected a number, got {type(value).__name__} {value!r}")
     return value
 
 

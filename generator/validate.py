@@ -124,25 +124,34 @@ def _tag_of(model: Any) -> Any:
 def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[PathKey, bool]:
     """Turn a pydantic loc into a path in the YAML data, dropping union-tag segments.
 
+    Pydantic inserts a discriminated union's tag (e.g. ``date``) right after the field
+    holding the union, so on entering a mapping the tag is skipped first, once.
     Returns the path and whether its last element exists in the data.
     """
     path: list[str | int] = []
     current = data
     exists = True
+    tag_pending = True
     for part in loc:
         if isinstance(current, dict):
+            if tag_pending and current.get("kind") == part:
+                tag_pending = False
+                continue
+            tag_pending = False
             if part in current:
                 path.append(part)
                 current = current[part]
+                tag_pending = True
                 continue
-            if current.get("kind") == part or not exists:
-                continue  # discriminator tag inserted by pydantic
+            if not exists:
+                continue
             path.append(part)
             exists = False
             current = None
         elif isinstance(current, list) and isinstance(part, int) and part < len(current):
             path.append(part)
             current = current[part]
+            tag_pending = True
         else:
             continue  # scalar-level union branch names such as 'int' / 'float'
     return tuple(path), exists

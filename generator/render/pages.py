@@ -1,0 +1,226 @@
+"""Stage 4: Markdown pages from the catalog, through Jinja2 templates.
+
+``render_pages`` returns every generated page as ``{path: markdown}``; nothing here
+writes files, so the mkdocs hook and tests share one code path. Template output is
+escaped by default (``finalize``): policy text can never become markup.
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from ..model import Catalog, PolicyRecord, iter_criteria
+from .criteria import CriterionText, describe, number
+from .markup import link, md_escape, safe_url
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+          "september", "oktober", "november", "december"]
+ACTORS = {"insurer": "zorgverzekeraar", "provider": "zorgaanbieder", "both": "zorgverzekeraar en zorgaanbieder"}
+CHANNELS = {"vecozo": "VECOZO Zorginkoopportaal", "email": "e-mail", "website-form": "formulier op de website",
+            "website": "website", "letter": "brief", "zorgzoeker": "zorgzoeker", "news": "nieuwsbericht"}
+AUDIENCES = {"contracted": "gecontracteerde zorgaanbieders", "new": "nieuwe zorgaanbieders",
+             "collaborations": "samenwerkingsverbanden", "all": "alle zorgaanbieders", "insured": "verzekerden"}
+KINDS = {"contract": "Overeenkomst", "module": "Module", "addendum": "Addendum", "arrangement": "Aanvullende afspraak"}
+NOTE_KINDS = {"inconsistency": "tegenstrijdigheid", "ambiguity": "onduidelijkheid", "typo": "verschrijving",
+              "omission": "ontbrekend gegeven"}
+
+
+def dutch_date(d: date) -> str:
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+def when_text(when: Any) -> str:
+    """A deadline's date in Dutch, as precise as the source."""
+    if when.kind == "date":
+        text = dutch_date(when.date) + (f" {when.time} uur" if when.time else "")
+        return ("uiterlijk " + text) if when.by else text
+    if when.kind == "range":
+        start = dutch_date(when.start) + (f" {when.start_time} uur" if when.start_time else "")
+        if when.end is None:
+            return f"vanaf {start}"
+        end = dutch_date(when.end) + (f" {when.end_time} uur" if when.end_time else "")
+        return f"{start} tot en met {end}"
+    if when.kind == "month":
+        year, month = map(int, when.month.split("-"))
+        return ("uiterlijk " if when.by else "") + f"{MONTHS[month - 1]} {year}"
+    return f"gedurende heel {when.year}"
+
+
+def when_sort_key(when: Any) -> date:
+    if when.kind == "date":
+        return when.date
+    if when.kind == "range":
+        return when.end or when.start
+    if when.kind == "month":
+        year, month = map(int, when.month.split("-"))
+        return date(year, month, 1)
+    return date(when.year, 12, 31)
+
+
+def policy_url(rec: PolicyRecord) -> str:
+    return f"beleid/{rec.key}.md"
+
+
+def insurer_url(insurer_id: str) -> str:
+    return f"verzekeraars/{insurer_id}.md"
+
+
+def relative(from_page: str, to_page: str) -> Markup:
+    """Relative link between two generated Markdown paths (mkdocs resolves .md links)."""
+    import posixpath
+
+    # Page paths are built from validated ids, so the result is safe to print as is.
+    return Markup(posixpath.relpath(to_page, posixpath.dirname(from_page) or "."))
+
+
+class PageRenderer:
+    """Renders all generated pages for one catalog."""
+
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+        self.env = Environment(
+            loader=FileSystemLoader(str(TEMPLATES)),
+            undefined=StrictUndefined,
+            finalize=md_escape,
+            autoescape=False,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(
+            when=lambda w: when_text(w),
+            number=number,
+            dutch_date=dutch_date,
+            actor=lambda a: ACTORS[a],
+            channels=lambda cs: ", ".join(CHANNELS[c] for c in cs),
+            audiences=lambda aus: ", ".join(AUDIENCES[a] for a in aus),
+            contract_kind=lambda k: KINDS[k],
+            note_kind=lambda k: NOTE_KINDS[k],
+            care_type_name=lambda cid: catalog.care_types[cid].name,
+            ext_link=lambda text, url: link(text, url),
+            # Only for strings built from validated ids; never for policy text.
+            safe_attr=lambda value: Markup(value),
+        )
+
+    # -------------------------------------------------------------- helpers for templates
+    def cite(self, rec: PolicyRecord, cite: Any) -> Markup:
+        source = self.catalog.source_of(rec, cite)
+        url = self.catalog.cite_url(rec, cite)
+        return Markup(
+            f'<span class="iw-cite">Bron: {link(source.title, url)}, '
+            f"§ {md_escape(cite.section)}</span>"
+        )
+
+    def cite_short(self, rec: PolicyRecord, cite: Any) -> Markup:
+        """Compact citation for table cells: the section, linked to the source."""
+        source = self.catalog.source_of(rec, cite)
+        url = self.catalog.cite_url(rec, cite)
+        return Markup(f'<span class="iw-cite" title="{escape(source.title)}">'
+                      f'{link("§ " + cite.section, url)}</span>')
+
+    def criterion_lines(self, rec: PolicyRecord, crit: Any, indent: int = 0) -> Markup:
+        """A criterion tree as a nested Markdown list, with notes and citations."""
+        if crit is None:
+            return Markup("")
+        names = self._contract_names(rec)
+        lines: list[str] = []
+
+        def walk(node: CriterionText, depth: int) -> None:
+            extra = ""
+            if node.node.note:
+                extra += f' <span class="iw-note">(zie bronopmerking <a href="#{node.node.note}">{node.node.note}</a>)</span>'
+            if node.node.cite:
+                extra += " " + str(self.cite(rec, node.node.cite))
+            anchor = f'<a id="{node.node.id}"></a>' if node.node.id else ""
+            lines.append("    " * (depth + indent) + f"- {anchor}{md_escape(node.text)}{extra}")
+            for child in node.children:
+                walk(child, depth + 1)
+
+        walk(describe(self.catalog, crit, names), 0)
+        return Markup("\n".join(lines))
+
+    def _contract_names(self, rec: PolicyRecord) -> dict[str, str]:
+        names: dict[str, str] = {}
+        for c in rec.policy.contracts:
+            names[c.id] = c.name
+            for t in c.tiers:
+                names[f"{c.id}/{t.id}"] = f"{c.name} – {t.name}"
+        return names
+
+    # -------------------------------------------------------------- pages
+    def render_all(self) -> dict[str, str]:
+        pages: dict[str, str] = {}
+        for rec in self.catalog.sorted_policies():
+            pages[policy_url(rec)] = self.policy_page(rec)
+        for insurer_id in sorted(self.catalog.insurers):
+            pages[insurer_url(insurer_id)] = self.insurer_page(insurer_id)
+        pages["beleid/index.md"] = self.policy_index()
+        pages["verzekeraars/index.md"] = self.insurer_index()
+        return pages
+
+    def policy_page(self, rec: PolicyRecord) -> str:
+        p = rec.policy
+        page = policy_url(rec)
+        prev_rec, next_rec = self.catalog.previous(rec), self.catalog.next(rec)
+        requirements_by_contract = {
+            c.id: [r for r in p.requirements if "all" in r.applies_to or c.id in r.applies_to]
+            for c in p.contracts
+        }
+        return self.env.get_template("policy.md.j2").render(
+            rec=rec, p=p, r=self, catalog=self.catalog,
+            insurer=self.catalog.insurers[rec.insurer_id],
+            insurer_link=relative(page, insurer_url(rec.insurer_id)),
+            prev=(prev_rec, relative(page, policy_url(prev_rec))) if prev_rec else None,
+            next=(next_rec, relative(page, policy_url(next_rec))) if next_rec else None,
+            care_types=[self.catalog.care_types[c] for c in p.care_types],
+            deadlines=sorted(p.deadlines, key=lambda d: (when_sort_key(d.when), d.id)),
+            requirements_by_contract=requirements_by_contract,
+            json_link=relative(page, f"data/beleid/{rec.key}.json"),
+            criteria_count=sum(1 for _ in self._all_criteria(rec)),
+        )
+
+    def _all_criteria(self, rec: PolicyRecord):
+        p = rec.policy
+        for req in p.requirements:
+            yield from iter_criteria(req.criterion)
+        for c in p.contracts:
+            yield from iter_criteria(c.criterion)
+            for t in c.tiers:
+                yield from iter_criteria(t.criterion)
+        for rule in p.selective_procurement:
+            yield from iter_criteria(rule.requirement)
+
+    def insurer_page(self, insurer_id: str) -> str:
+        page = insurer_url(insurer_id)
+        recs = self.catalog.policies_of(insurer_id)
+        return self.env.get_template("insurer.md.j2").render(
+            insurer=self.catalog.insurers[insurer_id], insurer_id=insurer_id,
+            policies=[(rec, relative(page, policy_url(rec))) for rec in recs],
+            catalog=self.catalog,
+        )
+
+    def policy_index(self) -> str:
+        page = "beleid/index.md"
+        rows = [(rec, self.catalog.insurers[rec.insurer_id], relative(page, policy_url(rec)))
+                for rec in sorted(self.catalog.policies.values(),
+                                  key=lambda r: (-r.policy.period.start, r.insurer_id, r.key))]
+        return self.env.get_template("policy_index.md.j2").render(rows=rows, catalog=self.catalog)
+
+    def insurer_index(self) -> str:
+        page = "verzekeraars/index.md"
+        rows = [(iid, ins, relative(page, insurer_url(iid)), len(self.catalog.policies_of(iid)))
+                for iid, ins in sorted(self.catalog.insurers.items())]
+        return self.env.get_template("insurer_index.md.j2").render(rows=rows)
+
+
+def render_pages(catalog: Catalog) -> dict[str, str]:
+    return PageRenderer(catalog).render_all()
+
+
+__all__ = ["render_pages", "PageRenderer", "when_text", "dutch_date", "safe_url"]
