@@ -11,6 +11,7 @@ import logging
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, time, timezone
 from pathlib import Path
@@ -39,7 +40,7 @@ def data_epoch(catalog: Catalog) -> int:
         dates.extend(a.date for a in p.amendments)
     dates.extend(src.published for src in catalog.sources.values() if src.published)
     newest = max(dates) if dates else datetime(2024, 1, 1).date()
-    return int(datetime.combine(newest, time(12, 0), tzinfo=timezone.utc).timestamp())
+    return int(datetime.combine(newest, time(0, 0), tzinfo=timezone.utc).timestamp())
 
 
 def _mkdocs_yaml_loader():
@@ -84,7 +85,6 @@ def build_site(config_file: Path, out_dir: Path | None = None) -> BuildResult:
     if not config_file.is_file():
         raise InkoopwijzerError(f"{config_file}: no such file")
     catalog, warnings = validated_catalog(config_file)
-    os.environ.setdefault("SOURCE_DATE_EPOCH", str(data_epoch(catalog)))
 
     base = config_file.resolve().parent
     target = (out_dir if out_dir is not None else base / "site").resolve()
@@ -94,7 +94,8 @@ def build_site(config_file: Path, out_dir: Path | None = None) -> BuildResult:
         _quiet_mkdocs()
         cfg = load_config(config_file=str(config_file), site_dir=str(staging), strict=True)
         try:
-            build(cfg)
+            with build_epoch(catalog):
+                build(cfg)
         except MkDocsException as exc:
             raise InkoopwijzerError(f"mkdocs build failed: {exc}") from None
         pages = sum(1 for _ in staging.rglob("index.html"))
@@ -103,6 +104,19 @@ def build_site(config_file: Path, out_dir: Path | None = None) -> BuildResult:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return BuildResult(target, pages, warnings)
+
+
+@contextmanager
+def build_epoch(catalog: Catalog):
+    """SOURCE_DATE_EPOCH for the duration of a build: the caller's, else the data's."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield os.environ["SOURCE_DATE_EPOCH"]
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(data_epoch(catalog))
+    try:
+        yield os.environ["SOURCE_DATE_EPOCH"]
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
 
 
 def _swap(staging: Path, target: Path) -> None:

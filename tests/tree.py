@@ -23,3 +23,16 @@ def make_tree(dest: Path, *, with_real_policies: bool = False) -> Path:
             shutil.copy(index, policies / index.parent.name / "index.yaml")
     shutil.copytree(FIXTURE_TREE, policies, dirs_exist_ok=True)
     return policies
+
+
+def make_project(dest: Path, *, with_real_policies: bool = False) -> Path:
+    """A buildable project in ``dest``: mkdocs.yml, content/, site_overrides/ and policies/."""
+    for folder in ("content", "site_overrides"):
+        shutil.copytree(REPO / folder, dest / folder)
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    hook = (REPO / "generator" / "mkdocs_hooks.py").as_posix()
+    config = config.replace("  - generator/mkdocs_hooks.py", f"  - {hook}")
+    config = config.replace("watch:\n  - policies\n  - generator\n", "")
+    (dest / "mkdocs.yml").write_text(config, encoding="utf-8")
+    make_tree(dest, with_real_policies=with_real_policies)
+    return dest / "mkdocs.yml"

@@ -1,0 +1,49 @@
+"""The strict YAML loader: positions, dates as text, refusals."""
+from __future__ import annotations
+
+import pytest
+
+from generator.load import LoadError, load_text
+
+
+def test_records_line_and_column_of_every_node():
+    doc = load_text(b"a: 1\nb:\n  - x\n  - {c: 2}\n", "f.yaml")
+    assert doc.data == {"a": 1, "b": ["x", {"c": 2}]}
+    assert doc.mark(("b", 1, "c")) == (4, 9)  # the value
+    assert doc.key_mark(("b", 1, "c")) == (4, 6)  # its key
+    assert doc.mark(("b", 5, "missing")) == doc.mark(("b",)) == (3, 3)  # nearest existing node
+
+
+def test_dates_stay_text_until_the_schema_checks_them():
+    doc = load_text(b"published: 2025-04-01\nwhen: 2025-02-30\n", "f.yaml")
+    assert doc.data == {"published": "2025-04-01", "when": "2025-02-30"}
+
+
+def test_yaml_11_booleans_are_still_booleans_so_the_schema_can_reject_them():
+    assert load_text(b"x: yes\n", "f.yaml").data == {"x": True}
+
+
+@pytest.mark.parametrize("raw, message", [
+    (b"a: 1\na: 2\n", "f.yaml:2:1: a: duplicate key 'a' (first defined on line 1)"),
+    (b"a: &x 1\nb: *x\n", "f.yaml:2:4: (document): YAML syntax error: aliases (*name) are not allowed in policy data"),
+    (b"", "f.yaml:1:1: (document): file is empty"),
+    (b"a: [1, 2\n", "f.yaml:2:1: (document): YAML syntax error: expected ',' or ']', but got '<stream end>'"),
+    (b"a: 'caf\xe9'\n", "f.yaml:1:8: (document): file is not valid UTF-8 (byte 0xe9)"),
+    (b"<<: {a: 1}\n", "f.yaml:1:1: (document): merge keys (<<) are not allowed in policy data"),
+    (b"? [a, b]\n: 1\n", "f.yaml:1:3: (document): mapping keys must be plain text"),
+])
+def test_refusals_are_located(raw: bytes, message: str):
+    with pytest.raises(LoadError) as exc:
+        load_text(raw, "f.yaml")
+    assert str(exc.value.problem) == message
+
+
+def test_huge_files_are_refused_before_parsing():
+    with pytest.raises(LoadError, match="file is too large"):
+        load_text(b"a: " + b"x" * 3_000_000 + b"\n", "f.yaml")
+
+
+def test_billion_laughs_style_nesting_is_refused():
+    raw = b"a: " + b"[" * 200 + b"]" * 200 + b"\n"
+    with pytest.raises(LoadError, match="nesting is too deep"):
+        load_text(raw, "f.yaml")
