@@ -14,8 +14,7 @@ from mkdocs.structure.files import File, Files
 
 from generator.errors import Problem
 from generator.model import Catalog
-from generator.render.opendata import render_open_data
-from generator.render.pages import render_pages
+from generator.render.site import render_site
 from generator.validate import load_catalog
 
 log = logging.getLogger("mkdocs.plugins.inkoopwijzer")
@@ -41,9 +40,13 @@ def on_config(config):
 
 
 def on_files(files: Files, config) -> Files:
+    """Add every generated page; the hand-written home intro (content/index.md) is
+    extended with generated sections (next deadlines, latest changes, entry points)."""
     catalog = _state["catalog"]
-    for path, content in render_pages(catalog).items():
-        files.append(File.generated(config, path, content=content))
-    for path, content in render_open_data(catalog).items():
+    home = files.get_file_from_path("index.md")
+    intro = Path(home.abs_src_path).read_text(encoding="utf-8") if home and home.abs_src_path else "# Inkoopwijzer\n"
+    if home is not None:
+        files.remove(home)
+    for path, content in render_site(catalog, intro).items():
         files.append(File.generated(config, path, content=content))
     return files

@@ -15,12 +15,11 @@ from markupsafe import Markup, escape
 
 from ..model import Catalog, PolicyRecord, iter_criteria
 from .criteria import CriterionText, describe, number
+from .dates import MONTHS, dutch_date, when_sort_key, when_text
 from .markup import link, md_escape, safe_url
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
-MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-          "september", "oktober", "november", "december"]
 ACTORS = {"insurer": "zorgverzekeraar", "provider": "zorgaanbieder", "both": "zorgverzekeraar en zorgaanbieder"}
 CHANNELS = {"vecozo": "VECOZO Zorginkoopportaal", "email": "e-mail", "website-form": "formulier op de website",
             "website": "website", "letter": "brief", "zorgzoeker": "zorgzoeker", "news": "nieuwsbericht"}
@@ -29,38 +28,6 @@ AUDIENCES = {"contracted": "gecontracteerde zorgaanbieders", "new": "nieuwe zorg
 KINDS = {"contract": "Overeenkomst", "module": "Module", "addendum": "Addendum", "arrangement": "Aanvullende afspraak"}
 NOTE_KINDS = {"inconsistency": "tegenstrijdigheid", "ambiguity": "onduidelijkheid", "typo": "verschrijving",
               "omission": "ontbrekend gegeven"}
-
-
-def dutch_date(d: date) -> str:
-    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
-
-
-def when_text(when: Any) -> str:
-    """A deadline's date in Dutch, as precise as the source."""
-    if when.kind == "date":
-        text = dutch_date(when.date) + (f" {when.time} uur" if when.time else "")
-        return ("uiterlijk " + text) if when.by else text
-    if when.kind == "range":
-        start = dutch_date(when.start) + (f" {when.start_time} uur" if when.start_time else "")
-        if when.end is None:
-            return f"vanaf {start}"
-        end = dutch_date(when.end) + (f" {when.end_time} uur" if when.end_time else "")
-        return f"{start} tot en met {end}"
-    if when.kind == "month":
-        year, month = map(int, when.month.split("-"))
-        return ("uiterlijk " if when.by else "") + f"{MONTHS[month - 1]} {year}"
-    return f"gedurende heel {when.year}"
-
-
-def when_sort_key(when: Any) -> date:
-    if when.kind == "date":
-        return when.date
-    if when.kind == "range":
-        return when.end or when.start
-    if when.kind == "month":
-        year, month = map(int, when.month.split("-"))
-        return date(year, month, 1)
-    return date(when.year, 12, 31)
 
 
 def policy_url(rec: PolicyRecord) -> str:
@@ -82,8 +49,9 @@ def relative(from_page: str, to_page: str) -> Markup:
 class PageRenderer:
     """Renders all generated pages for one catalog."""
 
-    def __init__(self, catalog: Catalog):
+    def __init__(self, catalog: Catalog, related: dict[str, list[tuple[str, str]]] | None = None):
         self.catalog = catalog
+        self.related = related or {}
         self.env = Environment(
             loader=FileSystemLoader(str(TEMPLATES)),
             undefined=StrictUndefined,
@@ -183,6 +151,7 @@ class PageRenderer:
             requirements_by_contract=requirements_by_contract,
             json_link=relative(page, f"data/beleid/{rec.key}.json"),
             criteria_count=sum(1 for _ in self._all_criteria(rec)),
+            related=[(label, relative(page, path)) for label, path in self.related.get(rec.key, [])],
         )
 
     def _all_criteria(self, rec: PolicyRecord):
@@ -219,8 +188,8 @@ class PageRenderer:
         return self.env.get_template("insurer_index.md.j2").render(rows=rows)
 
 
-def render_pages(catalog: Catalog) -> dict[str, str]:
-    return PageRenderer(catalog).render_all()
+def render_pages(catalog: Catalog, related: dict[str, list[tuple[str, str]]] | None = None) -> dict[str, str]:
+    return PageRenderer(catalog, related).render_all()
 
 
 __all__ = ["render_pages", "PageRenderer", "when_text", "dutch_date", "safe_url"]

@@ -1,0 +1,140 @@
+/* Inkoopwijzer: progressive enhancement for comparison tables and the home page.
+ *
+ * - sortable columns (click or Enter on a header), aria-sort kept up to date;
+ * - filters (theme, insurer, "only differences") whose state lives in the URL query,
+ *   so a filtered view can be shared and reopened;
+ * - upcoming deadlines on the home page, judged by the visitor's own date.
+ * Works with mkdocs-material's instant navigation: everything is (re)initialised on
+ * each page switch through the `document$` observable.
+ */
+(function () {
+  "use strict";
+
+  function params() { return new URLSearchParams(window.location.search); }
+
+  function writeParams(p) {
+    var query = p.toString();
+    var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
+    window.history.replaceState(window.history.state, "", url);
+  }
+
+  function applyFilters(box, table) {
+    var theme = "", insurer = "", onlyDiff = false;
+    box.querySelectorAll("[data-filter]").forEach(function (el) {
+      var name = el.getAttribute("data-filter");
+      if (name === "thema") theme = el.value;
+      if (name === "verzekeraar") insurer = el.value;
+      if (name === "verschillen") onlyDiff = el.checked;
+    });
+    table.querySelectorAll("tbody tr").forEach(function (tr) {
+      var hide = (theme && tr.getAttribute("data-theme") !== theme) ||
+                 (onlyDiff && tr.getAttribute("data-changed") === "nee");
+      tr.hidden = !!hide;
+    });
+    table.querySelectorAll("[data-insurer]").forEach(function (cell) {
+      cell.hidden = !!insurer && cell.getAttribute("data-insurer") !== insurer;
+    });
+    var visible = table.querySelectorAll("tbody tr:not([hidden])").length;
+    var status = box.querySelector(".iw-status");
+    if (!status) {
+      status = document.createElement("span");
+      status.className = "iw-status";
+      status.setAttribute("role", "status");
+      box.appendChild(status);
+    }
+    status.textContent = visible + " rij" + (visible === 1 ? "" : "en") + " zichtbaar";
+  }
+
+  function initFilters(box) {
+    var table = document.getElementById(box.getAttribute("data-table"));
+    if (!table) return;
+    var p = params();
+    box.querySelectorAll("[data-filter]").forEach(function (el) {
+      var name = el.getAttribute("data-filter");
+      if (el.type === "checkbox") {
+        el.checked = p.get(name) === "ja";
+      } else if (p.has(name)) {
+        el.value = p.get(name);
+        if (el.value !== p.get(name)) el.value = "";  // unknown value in the URL
+      }
+      el.addEventListener("change", function () {
+        var q = params();
+        var value = el.type === "checkbox" ? (el.checked ? "ja" : "") : el.value;
+        if (value) q.set(name, value); else q.delete(name);
+        writeParams(q);
+        applyFilters(box, table);
+      });
+    });
+    applyFilters(box, table);
+  }
+
+  function cellText(tr, index) {
+    var cell = tr.children[index];
+    return cell ? cell.textContent.trim() : "";
+  }
+
+  function initSorting(table) {
+    var headers = table.querySelectorAll("thead th");
+    headers.forEach(function (th, index) {
+      th.tabIndex = 0;
+      th.classList.add("iw-sortable");
+      th.setAttribute("aria-sort", "none");
+      function sort() {
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        headers.forEach(function (other) { other.setAttribute("aria-sort", "none"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var x = cellText(a, index), y = cellText(b, index);
+          var cmp = x.localeCompare(y, "nl", { numeric: true, sensitivity: "base" });
+          return ascending ? cmp : -cmp;
+        });
+        rows.forEach(function (tr) { body.appendChild(tr); });
+      }
+      th.addEventListener("click", function (event) {
+        if (event.target.closest("a")) return;  // header links still navigate
+        sort();
+      });
+      th.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" || event.key === " ") { event.preventDefault(); sort(); }
+      });
+    });
+  }
+
+  function initUpcoming(list) {
+    var today = new Date();
+    var iso = today.getFullYear() + "-" + String(today.getMonth() + 1).padStart(2, "0") + "-" +
+              String(today.getDate()).padStart(2, "0");
+    var limit = parseInt(list.getAttribute("data-limit") || "8", 10);
+    var shown = 0;
+    list.querySelectorAll("li").forEach(function (li) {
+      var upcoming = li.getAttribute("data-date") >= iso;
+      li.hidden = !upcoming || shown >= limit;
+      if (upcoming && shown < limit) shown += 1;
+    });
+    if (shown === 0) {
+      var note = document.createElement("p");
+      note.className = "iw-empty";
+      note.textContent = "Geen komende deadlines in de gegevens; hieronder de laatste.";
+      list.parentNode.insertBefore(note, list);
+      var items = list.querySelectorAll("li");
+      for (var i = Math.max(0, items.length - limit); i < items.length; i++) items[i].hidden = false;
+    }
+  }
+
+  function init() {
+    document.querySelectorAll(".iw-filters[data-table]").forEach(initFilters);
+    document.querySelectorAll("table.iw-table").forEach(initSorting);
+    document.querySelectorAll("ol.iw-upcoming").forEach(initUpcoming);
+    document.documentElement.setAttribute("data-iw-ready", String(Date.now()));
+  }
+
+  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
+    window.document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

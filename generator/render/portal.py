@@ -1,0 +1,345 @@
+"""Portal pages: home, comparisons (with CSV), glossary.
+
+Comparison tables are plain HTML inside Markdown pages so cells can hold lists; every
+string from the data goes through ``escape``. The JavaScript in
+``content/assets/inkoopwijzer.js`` adds sorting, filters kept in the URL and the
+"only differences" toggle; without it the tables are still complete and readable.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from ..model import Catalog, PolicyRecord
+from .compare import (ABSENT, InsurerComparison, YearComparison, insurer_comparisons,
+                      year_comparisons)
+from .dates import dutch_date, when_sort_key, when_text
+from .pages import policy_url, relative
+
+COMPARE_DIR = "vergelijk"
+GLOSSARY_DIR = "begrippen"
+
+
+def compare_url(cmp: InsurerComparison) -> str:
+    return f"{COMPARE_DIR}/{cmp.slug}.md"
+
+
+def years_url(cmp: YearComparison) -> str:
+    return f"{COMPARE_DIR}/jaren/{cmp.slug}.md"
+
+
+def term_url(term_id: str) -> str:
+    return f"{GLOSSARY_DIR}/{term_id}.md"
+
+
+def _page_link(from_page: str, to_md: str, anchor: str | None = None) -> str:
+    """Link to a generated page as its final URL (directory URLs), for raw HTML."""
+    rel = str(relative(from_page, to_md))
+    rel = rel[:-3] + "/" if rel.endswith(".md") else rel
+    rel = rel.replace("index/", "")
+    # relative() is computed between .md paths; with directory URLs every page except an
+    # index.md is served one level deeper, so it needs one more '../'.
+    if not from_page.endswith("index.md"):
+        rel = "../" + rel
+    return rel + (f"#{anchor}" if anchor else "")
+
+
+class Portal:
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+        self.comparisons = insurer_comparisons(catalog)
+        self.year_comparisons = year_comparisons(catalog)
+
+    # ------------------------------------------------------------------ comparisons
+    def comparison_page(self, cmp: InsurerComparison) -> str:
+        page = compare_url(cmp)
+        ct = self.catalog.care_types[cmp.care_type]
+        insurers = [self.catalog.insurers[c.rec.insurer_id] for c in cmp.columns]
+        table_id = f"vergelijk-{cmp.slug}"
+        head = "".join(
+            f'<th scope="col" data-insurer="{escape(c.rec.insurer_id)}">'
+            f'<a href="{escape(_page_link(page, policy_url(c.rec)))}">{escape(ins.short_name)}</a>'
+            f'<br><small>{escape(c.rec.policy.title)}'
+            f'{" (gedeeltelijk)" if c.rec.policy.completeness == "partial" else ""}</small></th>'
+            for c, ins in zip(cmp.columns, insurers)
+        )
+        body = []
+        for row_id, label in cmp.rows:
+            cells = []
+            for col in cmp.columns:
+                rules = col.rules.get(row_id, [])
+                if not rules:
+                    cells.append(f'<td data-insurer="{escape(col.rec.insurer_id)}" class="iw-absent">'
+                                 f'<span class="iw-badge iw-badge--absent">niet in dit beleid</span></td>')
+                    continue
+                items = []
+                for rule in rules:
+                    badge = ('<span class="iw-badge iw-badge--unknown">nog niet bekend</span> '
+                             if rule.unknown else "")
+                    scope = f"<strong>{escape(rule.scope)}:</strong> " if rule.scope and rule.scope not in (
+                        "contract", "module", "addendum", "arrangement") else ""
+                    href = escape(_page_link(page, policy_url(col.rec), rule.anchor))
+                    items.append(f'<li>{badge}{scope}<a href="{href}">{escape(rule.text)}</a></li>')
+                unknown = any(r.unknown for r in rules)
+                cells.append(f'<td data-insurer="{escape(col.rec.insurer_id)}"'
+                             f'{" class=iw-has-unknown" if unknown else ""}><ul>{"".join(items)}</ul></td>')
+            body.append(
+                f'<tr id="rij-{escape(row_id)}" data-theme="{escape(row_id)}">'
+                f'<th scope="row">{escape(label)} <a class="iw-permalink" href="#rij-{escape(row_id)}" '
+                f'title="Link naar deze rij" aria-label="Link naar rij {escape(label)}">¶</a></th>'
+                + "".join(cells) + "</tr>"
+            )
+        theme_options = "".join(f'<option value="{escape(r)}">{escape(lbl)}</option>' for r, lbl in cmp.rows)
+        insurer_options = "".join(
+            f'<option value="{escape(c.rec.insurer_id)}">{escape(ins.short_name)}</option>'
+            for c, ins in zip(cmp.columns, insurers))
+        csv_name = f"{cmp.slug}.csv"
+        html = f"""# {escape(ct.name)} {cmp.year}: verzekeraars vergeleken
+
+De regels van {len(cmp.columns)} verzekeraar(s) voor {escape(ct.name.lower())} in contractjaar {cmp.year},
+per thema. Elke regel linkt naar de plek in het beleid met de bronvermelding.
+<span class="iw-badge iw-badge--unknown">nog niet bekend</span> betekent dat de verzekeraar een waarde
+nog niet heeft gepubliceerd; <span class="iw-badge iw-badge--absent">niet in dit beleid</span> dat het beleid
+er niets over zegt.
+
+<div class="iw-filters" data-table="{table_id}">
+<label>Thema <select data-filter="thema"><option value="">Alle thema's</option>{theme_options}</select></label>
+<label>Verzekeraar <select data-filter="verzekeraar"><option value="">Alle verzekeraars</option>{insurer_options}</select></label>
+<a class="md-button iw-csv" href="{escape(csv_name)}" download>CSV downloaden</a>
+</div>
+
+<div class="iw-table-wrap"><table class="iw-table iw-compare" id="{table_id}">
+<thead><tr><th scope="col">Thema</th>{head}</tr></thead>
+<tbody>
+{chr(10).join(body)}
+</tbody></table></div>
+"""
+        return html
+
+    def comparison_csv(self, cmp: InsurerComparison) -> str:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["thema"] + [self.catalog.insurers[c.rec.insurer_id].short_name for c in cmp.columns])
+        for row_id, label in cmp.rows:
+            cells = []
+            for col in cmp.columns:
+                rules = col.rules.get(row_id, [])
+                if not rules:
+                    cells.append("niet in dit beleid")
+                else:
+                    cells.append(" | ".join(
+                        ("[nog niet bekend] " if r.unknown else "")
+                        + (f"{r.scope}: " if r.scope and r.scope not in ("contract", "module", "addendum", "arrangement") else "")
+                        + r.text for r in rules))
+            writer.writerow([label] + cells)
+        return buf.getvalue()
+
+    def years_page(self, cmp: YearComparison) -> str:
+        page = years_url(cmp)
+        insurer = self.catalog.insurers[cmp.insurer_id]
+        table_id = f"jaren-{cmp.slug}"
+        head = "".join(
+            f'<th scope="col"><a href="{escape(_page_link(page, policy_url(r)))}">{escape(r.year_label)}</a>'
+            f'{"<br><small>gedeeltelijk</small>" if r.policy.completeness == "partial" else ""}</th>'
+            for r in cmp.policies)
+        body = []
+        for i, row in enumerate(cmp.rows):
+            cells = []
+            previous: str | None = None
+            for j, (text, anchor) in enumerate(zip(row.cells, row.anchors)):
+                rec = cmp.policies[j]
+                changed = j > 0 and text != previous
+                klass = ""
+                if text is None:
+                    content = '<span class="iw-badge iw-badge--absent">niet in dit beleid</span>'
+                    klass = "iw-absent"
+                else:
+                    href = escape(_page_link(page, policy_url(rec), anchor))
+                    content = f'<a href="{href}">{escape(text)}</a>'
+                if changed:
+                    klass = (klass + " iw-changed").strip()
+                    content += ' <span class="iw-badge iw-badge--changed">' + (
+                        "nieuw" if previous is None else "vervallen" if text is None else "gewijzigd") + "</span>"
+                cells.append(f'<td class="{klass}">{content}</td>' if klass else f"<td>{content}</td>")
+                previous = text
+            row_id = f"rij-{i + 1}"
+            body.append(f'<tr id="{row_id}" data-changed="{"ja" if row.changed else "nee"}">'
+                        f'<th scope="row">{escape(row.label)} <a class="iw-permalink" href="#{row_id}" '
+                        f'aria-label="Link naar deze rij">¶</a></th>{"".join(cells)}</tr>')
+        changed = sum(1 for r in cmp.rows if r.changed)
+        family = cmp.policies[-1].policy.family.replace("-", " ")
+        return f"""# {escape(insurer.short_name)}: {escape(family)} door de jaren
+
+Wat er veranderde tussen {len(cmp.policies)} beleidsperioden, berekend uit de gegevens zelf:
+{changed} van de {len(cmp.rows)} onderdelen verschillen. Gewijzigde cellen zijn gemarkeerd.
+Van een gedeeltelijk beleid kennen we alleen wat een later document erover zegt; een
+ontbrekend onderdeel betekent daar "niet bekend", niet "vervallen".
+
+<div class="iw-filters" data-table="{table_id}">
+<label><input type="checkbox" data-filter="verschillen" value="ja"> Toon alleen verschillen</label>
+</div>
+
+<div class="iw-table-wrap"><table class="iw-table iw-years" id="{table_id}">
+<thead><tr><th scope="col">Onderdeel</th>{head}</tr></thead>
+<tbody>
+{chr(10).join(body)}
+</tbody></table></div>
+"""
+
+    def compare_index(self) -> str:
+        lines = ["# Vergelijken", "", "## Verzekeraars vergeleken per zorgsoort en contractjaar", ""]
+        by_ct: dict[str, list[InsurerComparison]] = {}
+        for cmp in self.comparisons:
+            by_ct.setdefault(cmp.care_type, []).append(cmp)
+        for ct, cmps in sorted(by_ct.items(), key=lambda kv: self.catalog.care_types[kv[0]].name):
+            links = ", ".join(
+                f"[{c.year}]({relative(f'{COMPARE_DIR}/index.md', compare_url(c))})"
+                f" ({len(c.columns)} verzekeraar{'s' if len(c.columns) != 1 else ''})" for c in cmps)
+            lines.append(f"- **{escape(self.catalog.care_types[ct].name)}**: {links}")
+        lines += ["", "## Beleid door de jaren", ""]
+        for cmp in self.year_comparisons:
+            ins = self.catalog.insurers[cmp.insurer_id]
+            years = " → ".join(r.year_label for r in cmp.policies)
+            lines.append(f"- [{escape(ins.short_name)}: {escape(cmp.family.replace('-', ' '))} ({years})]"
+                         f"({relative(f'{COMPARE_DIR}/index.md', years_url(cmp))})")
+        return "\n".join(lines) + "\n"
+
+    def comparisons_of(self, rec: PolicyRecord) -> list[tuple[str, str]]:
+        """(label, md path) of every comparison page a policy appears in."""
+        out = []
+        for cmp in self.comparisons:
+            if any(c.rec.key == rec.key for c in cmp.columns):
+                out.append((f"{self.catalog.care_types[cmp.care_type].name} {cmp.year}", compare_url(cmp)))
+        for cmp in self.year_comparisons:
+            if rec in cmp.policies:
+                out.append(("door de jaren", years_url(cmp)))
+        return out
+
+    # ------------------------------------------------------------------ glossary
+    def term_usage(self) -> dict[str, list[PolicyRecord]]:
+        """Policies that use each glossary term (via registers, facts or wording)."""
+        usage: dict[str, set[str]] = {t: set() for t in self.catalog.glossary}
+        patterns = {
+            tid: re.compile(r"\b(" + "|".join(re.escape(a) for a in [term.term, *term.aliases]) + r")\b", re.I)
+            for tid, term in self.catalog.glossary.items()
+        }
+        for rec in self.catalog.policies.values():
+            dump = rec.policy.model_dump(mode="json")
+            text = _all_text(dump)
+            for tid in _terms_of_policy(self.catalog, dump):
+                usage[tid].add(rec.key)
+            for tid, pattern in patterns.items():
+                if pattern.search(text):
+                    usage[tid].add(rec.key)
+        return {tid: sorted((self.catalog.policies[k] for k in keys), key=lambda r: r.key)
+                for tid, keys in usage.items()}
+
+    def glossary_pages(self) -> dict[str, str]:
+        usage = self.term_usage()
+        pages: dict[str, str] = {}
+        index = ["# Begrippen", "", "| Begrip | Gebruikt in |", "|---|---|"]
+        for tid, term in sorted(self.catalog.glossary.items(), key=lambda kv: kv[1].term.lower()):
+            page = term_url(tid)
+            users = usage[tid]
+            lines = [f"# {escape(term.term)}", "", str(escape(term.definition)), ""]
+            if term.aliases:
+                lines += ["Ook genoemd: " + ", ".join(str(escape(a)) for a in term.aliases), ""]
+            if term.see_also:
+                lines += ["Zie ook: " + ", ".join(
+                    f"[{escape(self.catalog.glossary[o].term)}]({relative(page, term_url(o))})"
+                    for o in term.see_also), ""]
+            registers = [r for r in self.catalog.registers.values() if r.term == tid]
+            if registers:
+                lines += ["## Registers, netwerken en keurmerken", ""]
+                lines += [f"- {escape(r.name)}" + (f" ({escape(r.organisation)})" if r.organisation else "")
+                          for r in sorted(registers, key=lambda r: r.name)]
+                lines.append("")
+            lines += ["## Gebruikt in", ""]
+            if users:
+                lines += [f"- [{escape(self.catalog.insurers[r.insurer_id].short_name)}: {escape(r.policy.title)}"
+                          f" ({r.year_label})]({relative(page, policy_url(r))})" for r in users]
+            else:
+                lines.append("Nog in geen enkel beleid.")
+            pages[page] = "\n".join(lines) + "\n"
+            index.append(f"| [{escape(term.term)}]({relative(f'{GLOSSARY_DIR}/index.md', page)}) | {len(users)} beleid |")
+        pages[f"{GLOSSARY_DIR}/index.md"] = "\n".join(index) + "\n"
+        return pages
+
+    # ------------------------------------------------------------------ home
+    def home_page(self, intro: str) -> str:
+        page = "index.md"
+        deadlines = []
+        for rec in self.catalog.sorted_policies():
+            for dl in rec.policy.deadlines:
+                deadlines.append((when_sort_key(dl.when), rec, dl))
+        deadlines.sort(key=lambda t: (t[0], t[1].key, t[2].id))
+        items = "".join(
+            f'<li data-date="{d.isoformat()}"><strong>{escape(when_text(dl.when))}</strong> – '
+            f'<a href="{escape(_page_link(page, policy_url(rec), dl.id))}">'
+            f'[{escape(self.catalog.insurers[rec.insurer_id].short_name)}] {escape(dl.action)}</a></li>'
+            for d, rec, dl in deadlines)
+        amendments = sorted(((a.date, rec, a) for rec in self.catalog.policies.values()
+                             for a in rec.policy.amendments), key=lambda t: (t[0], t[1].key), reverse=True)
+        latest = sorted(self.catalog.policies.values(),
+                        key=lambda r: (r.policy.period.start, r.key), reverse=True)[:6]
+        lines = [intro.rstrip(), "", "## Eerstvolgende deadlines", "",
+                 '<ol class="iw-upcoming" data-limit="8">' + items + "</ol>", "",
+                 "[Alle deadlines per beleid](beleid/index.md)", "", "## Laatste wijzigingen", ""]
+        for d, rec, a in amendments[:5]:
+            lines.append(f"- {dutch_date(d)}: [{escape(a.title)}]({relative(page, policy_url(rec))}#{a.id})"
+                         f" ({escape(self.catalog.insurers[rec.insurer_id].short_name)})")
+        for rec in latest:
+            if rec.policy.changes:
+                lines.append(f"- [{escape(self.catalog.insurers[rec.insurer_id].short_name)}: "
+                             f"{len(rec.policy.changes)} wijzigingen in {escape(rec.policy.title)}]"
+                             f"({relative(page, policy_url(rec))}#wijzigingen-ten-opzichte-van-het-vorige-jaar)")
+        lines += ["", "## Per zorgsoort", ""]
+        care_types = sorted({ct for r in self.catalog.policies.values() for ct in r.policy.care_types},
+                            key=lambda c: self.catalog.care_types[c].name)
+        for ct in care_types:
+            cmps = [c for c in self.comparisons if c.care_type == ct]
+            links = ", ".join(f"[{c.year}]({relative(page, compare_url(c))})" for c in cmps)
+            lines.append(f"- {escape(self.catalog.care_types[ct].name)}: {links}")
+        lines += ["", "## Per verzekeraar", ""]
+        for iid, ins in sorted(self.catalog.insurers.items()):
+            lines.append(f"- [{escape(ins.name)}]({relative(page, f'verzekeraars/{iid}.md')})")
+        lines += ["", "## Per jaar", ""]
+        years = sorted({y for r in self.catalog.policies.values() for y in r.policy.contract_years}, reverse=True)
+        for y in years:
+            cmps = [c for c in self.comparisons if c.year == y]
+            links = ", ".join(f"[{escape(self.catalog.care_types[c.care_type].name)}]({relative(page, compare_url(c))})"
+                              for c in cmps)
+            lines.append(f"- **{y}**: {links}")
+        return "\n".join(lines) + "\n"
+
+
+def _all_text(data: Any) -> str:
+    if isinstance(data, dict):
+        return " ".join(_all_text(v) for k, v in data.items() if k not in ("cite", "id"))
+    if isinstance(data, list):
+        return " ".join(_all_text(v) for v in data)
+    return str(data) if isinstance(data, str) else ""
+
+
+def _terms_of_policy(catalog: Catalog, data: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(data, dict):
+        if data.get("kind") == "registered":
+            reg = catalog.registers.get(data.get("register", ""))
+            while reg is not None:
+                if reg.term:
+                    found.add(reg.term)
+                reg = catalog.registers.get(reg.part_of) if reg.part_of else None
+        fact = catalog.facts.get(data.get("fact", "")) if isinstance(data.get("fact"), str) else None
+        if fact is not None and fact.term:
+            found.add(fact.term)
+        for v in data.values():
+            found |= _terms_of_policy(catalog, v)
+    elif isinstance(data, list):
+        for v in data:
+            found |= _terms_of_policy(catalog, v)
+    return found
