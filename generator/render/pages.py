@@ -92,15 +92,32 @@ class PageRenderer:
         return Markup(f'<span class="iw-cite" title="{escape(source.title)}">'
                       f'{link("§ " + cite.section, url)}</span>')
 
+    def term_of(self, node: Any) -> str | None:
+        """Glossary term explaining a leaf criterion (its register's, else its fact's)."""
+        if getattr(node, "kind", None) == "registered":
+            reg = self.catalog.registers.get(node.register_id)
+            while reg is not None:
+                if reg.term:
+                    return reg.term
+                reg = self.catalog.registers.get(reg.part_of) if reg.part_of else None
+        fact = self.catalog.facts.get(getattr(node, "fact", "") or "")
+        return fact.term if fact is not None else None
+
     def criterion_lines(self, rec: PolicyRecord, crit: Any, indent: int = 0) -> Markup:
-        """A criterion tree as a nested Markdown list, with notes and citations."""
+        """A criterion tree as a nested Markdown list, with term links, notes and citations."""
         if crit is None:
             return Markup("")
         names = self._contract_names(rec)
+        page = policy_url(rec)
         lines: list[str] = []
 
         def walk(node: CriterionText, depth: int) -> None:
             extra = ""
+            term = self.term_of(node.node) if not node.children else None
+            if term and term in self.catalog.glossary:
+                target = relative(page, f"begrippen/{term}.md")
+                extra += (f' <span class="iw-term">([{md_escape(self.catalog.glossary[term].term)}]'
+                          f'({target}))</span>')
             if node.node.note:
                 extra += f' <span class="iw-note">(zie bronopmerking <a href="#{node.node.note}">{node.node.note}</a>)</span>'
             if node.node.cite:

@@ -97,7 +97,7 @@ class Portal:
         insurer_options = "".join(
             f'<option value="{escape(c.rec.insurer_id)}">{escape(ins.short_name)}</option>'
             for c, ins in zip(cmp.columns, insurers))
-        csv_name = f"{cmp.slug}.csv"
+        csv_name = f"../{cmp.slug}.csv"  # the page is served as vergelijk/<slug>/
         html = f"""# {escape(ct.name)} {cmp.year}: verzekeraars vergeleken
 
 De regels van {len(cmp.columns)} verzekeraar(s) voor {escape(ct.name.lower())} in contractjaar {cmp.year},

@@ -1,0 +1,104 @@
+"""The generated portal: every link resolves, and a new insurer shows up everywhere."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlparse
+
+import pytest
+
+from generator.build import build_site
+
+from .tree import make_project
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs and attrs["id"]:
+            self.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("name"):
+            self.ids.add(attrs["name"])
+        for key in ("href", "src"):
+            if attrs.get(key):
+                self.links.append(attrs[key])
+
+
+def parse(path: Path) -> _Links:
+    parser = _Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("portal")
+    config = make_project(root, with_real_policies=True)
+    out = root / "site"
+    build_site(config, out)
+    return out
+
+
+def page_file(site: Path, url_path: str) -> Path:
+    target = site / unquote(url_path).lstrip("/")
+    return target / "index.html" if (url_path.endswith("/") or target.is_dir()) else target
+
+
+def test_every_internal_link_and_anchor_resolves(site: Path):
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 20
+    parsed = {p: parse(p) for p in pages}
+    broken = []
+    checked = 0
+    for page, links in parsed.items():
+        base = "/" + str(page.relative_to(site).as_posix())
+        for href in links.links:
+            url = urlparse(urljoin(base, href))
+            if url.scheme or href.startswith(("mailto:", "data:", "javascript:")):
+                assert url.scheme in ("https", "mailto", "data"), f"{page}: unexpected link {href}"
+                continue
+            target = page_file(site, url.path)
+            checked += 1
+            if not target.is_file():
+                broken.append(f"{page.relative_to(site)}: {href} -> missing {target.relative_to(site)}")
+                continue
+            if url.fragment and target.suffix == ".html":
+                ids = parsed[target].ids if target in parsed else parse(target).ids
+                if unquote(url.fragment) not in ids:
+                    broken.append(f"{page.relative_to(site)}: {href} -> no anchor #{url.fragment}")
+    assert checked > 100
+    assert not broken, "\n".join(broken[:50])
+
+
+def test_fixture_insurer_appears_on_every_relevant_page(site: Path):
+    """Adding an insurer is YAML only: it must reach indexes, comparisons, glossary, data."""
+    def text(path: str) -> str:
+        return page_file(site, path).read_text(encoding="utf-8")
+
+    assert "Inkoopbeleid Fysiotherapie 2026" in text("/beleid/")
+    assert "Voorbeeldverzekeraar" in text("/verzekeraars/")
+    assert "Overeenkomst Fysiotherapie" in text("/verzekeraars/acme/")
+    comparison = text("/vergelijk/fysiotherapie-2026/")
+    assert 'data-insurer="acme"' in comparison
+    assert "fysiotherapie-2026" in text("/vergelijk/")
+    assert "[Acme]" in text("/")  # its deadlines on the home page
+    assert "Inkoopbeleid Fysiotherapie 2026" in text("/begrippen/behandelindex/")
+    index = json.loads((site / "data" / "index.json").read_text(encoding="utf-8"))
+    assert "acme/fysiotherapie-2026" in [p["id"] for p in index["policies"]]
+    rows = list(csv.reader(io.StringIO((site / "vergelijk" / "fysiotherapie-2026.csv").read_text(encoding="utf-8"))))
+    assert rows[0][0] == "thema" and "Acme" in rows[0]
+
+
+def test_policy_pages_link_terms_to_the_glossary_and_cite_sources(site: Path):
+    html = page_file(site, "/beleid/acme/fysiotherapie-2026/").read_text(encoding="utf-8")
+    assert 'href="../../../begrippen/behandelindex/"' in html
+    assert html.count('class="iw-cite"') >= 10
+    assert 'href="../../../vergelijk/fysiotherapie-2026/"' in html
