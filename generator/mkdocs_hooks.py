@@ -47,6 +47,7 @@ def on_files(files: Files, config) -> Files:
     intro = Path(home.abs_src_path).read_text(encoding="utf-8") if home and home.abs_src_path else "# Inkoopwijzer\n"
     if home is not None:
         files.remove(home)
-    for path, content in render_site(catalog, intro).items():
+    site_url = config.site_url or "http://127.0.0.1:8000/"
+    for path, content in render_site(catalog, intro, site_url).items():
         files.append(File.generated(config, path, content=content))
     return files

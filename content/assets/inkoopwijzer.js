@@ -18,22 +18,39 @@
     window.history.replaceState(window.history.state, "", url);
   }
 
+  function todayIso() {
+    var d = new Date();
+    return d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" +
+           String(d.getDate()).padStart(2, "0");
+  }
+
   function applyFilters(box, table) {
-    var theme = "", insurer = "", onlyDiff = false;
+    var values = {};
     box.querySelectorAll("[data-filter]").forEach(function (el) {
-      var name = el.getAttribute("data-filter");
-      if (name === "thema") theme = el.value;
-      if (name === "verzekeraar") insurer = el.value;
-      if (name === "verschillen") onlyDiff = el.checked;
+      values[el.getAttribute("data-filter")] = el.type === "checkbox" ? el.checked : el.value;
     });
+    var byColumn = !!table.querySelector("td[data-insurer]");
+    var today = todayIso();
     table.querySelectorAll("tbody tr").forEach(function (tr) {
-      var hide = (theme && tr.getAttribute("data-theme") !== theme) ||
-                 (onlyDiff && tr.getAttribute("data-changed") === "nee");
-      tr.hidden = !!hide;
+      var hide = false;
+      if (values.thema && tr.getAttribute("data-theme") !== values.thema) hide = true;
+      if (values.verzekeraar && !byColumn && tr.getAttribute("data-verzekeraar") !== values.verzekeraar) hide = true;
+      ["zorgsoort", "doelgroep"].forEach(function (name) {
+        if (values[name] && (tr.getAttribute("data-" + name) || "").indexOf(" " + values[name] + " ") < 0) hide = true;
+      });
+      if (values.verschillen && tr.getAttribute("data-changed") === "nee") hide = true;
+      if ("verstreken" in values && tr.hasAttribute("data-date")) {
+        var past = tr.getAttribute("data-date") < today;
+        tr.classList.toggle("iw-past", past);
+        if (past && !values.verstreken) hide = true;
+      }
+      tr.hidden = hide;
     });
-    table.querySelectorAll("[data-insurer]").forEach(function (cell) {
-      cell.hidden = !!insurer && cell.getAttribute("data-insurer") !== insurer;
-    });
+    if (byColumn) {
+      table.querySelectorAll("[data-insurer]").forEach(function (cell) {
+        cell.hidden = !!values.verzekeraar && cell.getAttribute("data-insurer") !== values.verzekeraar;
+      });
+    }
     var visible = table.querySelectorAll("tbody tr:not([hidden])").length;
     var status = box.querySelector(".iw-status");
     if (!status) {
@@ -102,10 +119,15 @@
     });
   }
 
+  function initWebcal(a) {
+    // webcal:// needs an absolute address; the site does not know its own host at build time.
+    var url = new URL(a.getAttribute("href"), window.location.href);
+    a.setAttribute("data-https", url.href);
+    a.href = "webcal://" + url.host + url.pathname;
+  }
+
   function initUpcoming(list) {
-    var today = new Date();
-    var iso = today.getFullYear() + "-" + String(today.getMonth() + 1).padStart(2, "0") + "-" +
-              String(today.getDate()).padStart(2, "0");
+    var iso = todayIso();
     var limit = parseInt(list.getAttribute("data-limit") || "8", 10);
     var shown = 0;
     list.querySelectorAll("li").forEach(function (li) {
@@ -127,6 +149,7 @@
     document.querySelectorAll(".iw-filters[data-table]").forEach(initFilters);
     document.querySelectorAll("table.iw-table").forEach(initSorting);
     document.querySelectorAll("ol.iw-upcoming").forEach(initUpcoming);
+    document.querySelectorAll("a.iw-webcal").forEach(initWebcal);
     document.documentElement.setAttribute("data-iw-ready", String(Date.now()));
   }
 

@@ -85,6 +85,9 @@ class PageRenderer:
             f"§ {md_escape(cite.section)}</span>"
         )
 
+    def ics_link(self, rec: PolicyRecord, deadline: Any) -> Markup:
+        return relative(policy_url(rec), f"agenda/deadline/{rec.key}/{deadline.id}.ics")
+
     def cite_short(self, rec: PolicyRecord, cite: Any) -> Markup:
         """Compact citation for table cells: the section, linked to the source."""
         source = self.catalog.source_of(rec, cite)
@@ -169,6 +172,7 @@ class PageRenderer:
             json_link=relative(page, f"data/beleid/{rec.key}.json"),
             criteria_count=sum(1 for _ in self._all_criteria(rec)),
             related=[(label, relative(page, path)) for label, path in self.related.get(rec.key, [])],
+            agenda_link=relative(page, "agenda/index.md"),
         )
 
     def _all_criteria(self, rec: PolicyRecord):

@@ -1,0 +1,260 @@
+"""RFC 5545 calendar feeds of every deadline, built with ``icalendar``.
+
+Modelling choices (documented on the agenda page):
+* a date without a time is an all-day event (VALUE=DATE, DTEND the next day: exclusive);
+* a date with a time is a timed event in Europe/Amsterdam, with a VTIMEZONE written as
+  yearly rules (last Sunday of March/October) because icalendar's generated RDATE lists
+  are misread by ical.js;
+* a date range becomes two events, its opening and its closing, so a calendar reminds
+  the user at both moments instead of showing a weeks-long banner; an open range
+  ("vanaf ...") only its opening;
+* a month known only as a month is an all-day event spanning that month; "the whole
+  year" is an all-day event on 1 January saying so;
+* UIDs come from the policy and deadline ids (stable across rebuilds and file order);
+  DTSTAMP comes from the data (amendment or publication date), never the clock; an
+  amended deadline keeps its UID and gets SEQUENCE = number of earlier values.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
+from icalendar.prop import vDuration
+
+from ..model import Catalog, PolicyRecord
+from .dates import MONTHS, when_text
+from .pages import ACTORS, AUDIENCES, CHANNELS
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+PRODID = "-//Inkoopwijzer//Deadlines zorginkoop//NL"
+REFRESH = timedelta(hours=12)
+UID_DOMAIN = "inkoopwijzer"
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One calendar event derived from a deadline."""
+
+    uid: str
+    rec: PolicyRecord
+    deadline: Any
+    part: str  # "", "start" or "end"
+    start: date | datetime
+    end: date | datetime | None
+    summary: str
+    description: str
+    care_types: tuple[str, ...]
+    sequence: int
+    stamp: datetime
+    url: str
+
+
+def amsterdam_vtimezone() -> Timezone:
+    """Europe/Amsterdam as two yearly rules, the form every client reads correctly."""
+    tz = Timezone()
+    tz.add("TZID", "Europe/Amsterdam")
+    tz.add("X-LIC-LOCATION", "Europe/Amsterdam")
+    summer = TimezoneDaylight()
+    summer.add("TZNAME", "CEST")
+    summer.add("TZOFFSETFROM", timedelta(hours=1))
+    summer.add("TZOFFSETTO", timedelta(hours=2))
+    summer.add("DTSTART", datetime(1981, 3, 29, 2, 0))
+    summer.add("RRULE", {"FREQ": "YEARLY", "BYMONTH": 3, "BYDAY": "-1SU"})
+    winter = TimezoneStandard()
+    winter.add("TZNAME", "CET")
+    winter.add("TZOFFSETFROM", timedelta(hours=2))
+    winter.add("TZOFFSETTO", timedelta(hours=1))
+    winter.add("DTSTART", datetime(1996, 10, 27, 3, 0))
+    winter.add("RRULE", {"FREQ": "YEARLY", "BYMONTH": 10, "BYDAY": "-1SU"})
+    tz.add_component(summer)
+    tz.add_component(winter)
+    return tz
+
+
+def _local(day: date, hhmm: str | None) -> date | datetime:
+    if hhmm is None:
+        return day
+    hour, minute = map(int, hhmm.split(":"))
+    return datetime.combine(day, time(hour, minute), tzinfo=AMSTERDAM)
+
+
+def _stamp(rec: PolicyRecord, dl: Any, catalog: Catalog) -> datetime:
+    """A date from the data: the amendment that touched it, else the publication date."""
+    p = rec.policy
+    amendment = dl.amended_by or dl.introduced_by
+    day = None
+    if amendment:
+        day = next(a.date for a in p.amendments if a.id == amendment)
+    day = day or p.published or catalog.sources[p.sources[0]].published or date(dl.contract_year - 1, 1, 1)
+    return datetime.combine(day, time(0, 0), tzinfo=timezone.utc)
+
+
+def deadline_care_types(rec: PolicyRecord, dl: Any) -> tuple[str, ...]:
+    if dl.applies_to:
+        cts = {ct for c in rec.policy.contracts if c.id in dl.applies_to for ct in c.care_types}
+        return tuple(sorted(cts))
+    return tuple(sorted(rec.policy.care_types))
+
+
+def _topic(catalog: Catalog, rec: PolicyRecord, care_types: tuple[str, ...]) -> str:
+    if len(care_types) == 1:
+        return catalog.care_types[care_types[0]].name
+    family = rec.policy.family.replace("-", " ")
+    return family[:1].upper() + family[1:]
+
+
+def occurrences(catalog: Catalog, site_url: str) -> list[Occurrence]:
+    """Every calendar event of every deadline, in a stable order."""
+    out: list[Occurrence] = []
+    for rec in catalog.sorted_policies():
+        insurer = catalog.insurers[rec.insurer_id]
+        page_url = f"{site_url.rstrip('/')}/beleid/{rec.key}/"
+        for dl in sorted(rec.policy.deadlines, key=lambda d: d.id):
+            cts = deadline_care_types(rec, dl)
+            head = f"[{insurer.short_name}] {_topic(catalog, rec, cts)} {dl.contract_year} – {dl.action}"
+            lines = [
+                f"Wat: {dl.action}",
+                f"Wanneer: {when_text(dl.when)}",
+                f"Wie: {ACTORS[dl.actor]}",
+                f"Via: {', '.join(CHANNELS[c] for c in dl.channel) or 'niet vermeld'}",
+                f"Voor: {', '.join(AUDIENCES[a] for a in dl.audience)}",
+                f"Contractjaar: {dl.contract_year}",
+                f"Beleid: {rec.policy.title} ({insurer.name})",
+                f"Bron: {catalog.source_of(rec, dl.cite).title}, § {dl.cite.section}",
+            ]
+            if dl.previous:
+                lines.append("Eerder: " + "; ".join(when_text(w) for w in dl.previous))
+            lines.append(f"Meer informatie: {page_url}#{dl.id}")
+            description = "\n".join(lines)
+            base_uid = f"{rec.key}/{dl.id}@{UID_DOMAIN}"
+            common = dict(rec=rec, deadline=dl, description=description, care_types=cts,
+                          sequence=len(dl.previous), stamp=_stamp(rec, dl, catalog),
+                          url=f"{page_url}#{dl.id}")
+            w = dl.when
+            if w.kind == "date":
+                start = _local(w.date, w.time)
+                end = None if w.time else w.date + timedelta(days=1)
+                out.append(Occurrence(base_uid, part="", start=start, end=end, summary=head, **common))
+            elif w.kind == "range":
+                start = _local(w.start, w.start_time)
+                out.append(Occurrence(
+                    f"{rec.key}/{dl.id}/start@{UID_DOMAIN}", part="start", start=start,
+                    end=None if w.start_time else w.start + timedelta(days=1),
+                    summary=head + " (begint)", **common))
+                if w.end is not None:
+                    end = _local(w.end, w.end_time)
+                    out.append(Occurrence(
+                        f"{rec.key}/{dl.id}/end@{UID_DOMAIN}", part="end", start=end,
+                        end=None if w.end_time else w.end + timedelta(days=1),
+                        summary=head + " (sluit)", **common))
+            elif w.kind == "month":
+                year, month = map(int, w.month.split("-"))
+                first = date(year, month, 1)
+                nxt = date(year + (month == 12), month % 12 + 1, 1)
+                out.append(Occurrence(base_uid, part="", start=first, end=nxt,
+                                      summary=f"{head} (in de loop van {MONTHS[month - 1]} {year})", **common))
+            else:
+                out.append(Occurrence(base_uid, part="", start=date(w.year, 1, 1),
+                                      end=date(w.year, 1, 2),
+                                      summary=f"{head} (gedurende heel {w.year})", **common))
+    return out
+
+
+def _event(occ: Occurrence, catalog: Catalog) -> Event:
+    ev = Event()
+    ev.add("UID", occ.uid)
+    ev.add("DTSTAMP", occ.stamp)
+    ev.add("SEQUENCE", occ.sequence)
+    ev.add("SUMMARY", occ.summary)
+    ev.add("DESCRIPTION", occ.description)
+    ev.add("DTSTART", occ.start)
+    if occ.end is not None:
+        ev.add("DTEND", occ.end)
+    ev.add("CATEGORIES", [catalog.insurers[occ.rec.insurer_id].short_name,
+                          *(catalog.care_types[ct].name for ct in occ.care_types)])
+    ev.add("URL", occ.url)
+    ev.add("TRANSP", "TRANSPARENT")
+    return ev
+
+
+def calendar(name: str, description: str, occs: list[Occurrence], catalog: Catalog) -> bytes:
+    cal = Calendar()
+    cal.add("PRODID", PRODID)
+    cal.add("VERSION", "2.0")
+    cal.add("CALSCALE", "GREGORIAN")
+    cal.add("METHOD", "PUBLISH")
+    cal.add("NAME", name)
+    cal.add("X-WR-CALNAME", name)
+    cal.add("DESCRIPTION", description)
+    cal.add("X-WR-CALDESC", description)
+    cal.add("X-WR-TIMEZONE", "Europe/Amsterdam")
+    cal.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
+    if any(isinstance(o.start, datetime) for o in occs):
+        cal.add_component(amsterdam_vtimezone())
+    for occ in sorted(occs, key=lambda o: (_sort_key(o.start), o.uid)):
+        cal.add_component(_event(occ, catalog))
+    return cal.to_ical()
+
+
+def _sort_key(value: date | datetime) -> datetime:
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+    return datetime.combine(value, time(0, 0))
+
+
+@dataclass(frozen=True)
+class Feed:
+    path: str  # under the site root
+    name: str
+    description: str
+    kind: str  # all | insurer | care-type | insurer-care-type
+    occurrences: tuple[Occurrence, ...]
+
+
+def feeds(catalog: Catalog, site_url: str) -> list[Feed]:
+    """All feeds: everything, per insurer, per care type, per insurer x care type (none empty)."""
+    occs = occurrences(catalog, site_url)
+    out = [Feed("agenda/alle.ics", "Inkoopwijzer – alle deadlines",
+                "Alle deadlines uit het zorginkoopbeleid van alle verzekeraars.", "all", tuple(occs))]
+    for iid, ins in sorted(catalog.insurers.items()):
+        mine = tuple(o for o in occs if o.rec.insurer_id == iid)
+        if mine:
+            out.append(Feed(f"agenda/{iid}.ics", f"Inkoopwijzer – {ins.short_name}",
+                            f"Deadlines uit het zorginkoopbeleid van {ins.name}.", "insurer", mine))
+    for ct, care in sorted(catalog.care_types.items()):
+        mine = tuple(o for o in occs if ct in o.care_types)
+        if mine:
+            out.append(Feed(f"agenda/zorgsoort/{ct}.ics", f"Inkoopwijzer – {care.name}",
+                            f"Deadlines voor {care.name.lower()} van alle verzekeraars.", "care-type", mine))
+    for iid, ins in sorted(catalog.insurers.items()):
+        for ct, care in sorted(catalog.care_types.items()):
+            mine = tuple(o for o in occs if o.rec.insurer_id == iid and ct in o.care_types)
+            if mine:
+                out.append(Feed(f"agenda/{iid}/{ct}.ics", f"Inkoopwijzer – {ins.short_name} {care.name}",
+                                f"Deadlines voor {care.name.lower()} uit het beleid van {ins.name}.",
+                                "insurer-care-type", mine))
+    return out
+
+
+def event_path(rec: PolicyRecord, deadline_id: str) -> str:
+    return f"agenda/deadline/{rec.key}/{deadline_id}.ics"
+
+
+def render_calendars(catalog: Catalog, site_url: str) -> dict[str, bytes]:
+    """Every feed plus a single-deadline .ics per deadline."""
+    files: dict[str, bytes] = {}
+    all_feeds = feeds(catalog, site_url)
+    for feed in all_feeds:
+        files[feed.path] = calendar(feed.name, feed.description, list(feed.occurrences), catalog)
+    by_deadline: dict[tuple[str, str], list[Occurrence]] = {}
+    for occ in all_feeds[0].occurrences:
+        by_deadline.setdefault((occ.rec.key, occ.deadline.id), []).append(occ)
+    for (key, did), occs in sorted(by_deadline.items()):
+        rec = catalog.policies[key]
+        files[event_path(rec, did)] = calendar(
+            f"Inkoopwijzer – {occs[0].summary}", occs[0].deadline.action, occs, catalog)
+    return files
