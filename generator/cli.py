@@ -74,6 +74,57 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_profile(path: Path) -> object:
+    """A profile file in YAML or JSON, read with the same strict loader as policy data."""
+    import json
+
+    from .load import LoadError, load_text
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InkoopwijzerError(f"{path}: cannot read profile: {exc.strerror}") from None
+    if path.suffix == ".json":
+        try:
+            return json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InkoopwijzerError(f"{path}: invalid JSON: {exc}") from None
+    try:
+        return load_text(raw, str(path)).data
+    except LoadError as exc:
+        raise InkoopwijzerError(str(exc.problem)) from None
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    import json
+
+    from .bundle import engine_bundle
+    from .engine import ProfileError, evaluate
+    from .report import text_report
+    from .validate import load_catalog
+
+    root, display = _resolve_root([Path(args.policies)])
+    catalog, problems = load_catalog(root, display)
+    if catalog is None:
+        _print_problems([p for p in problems if p.severity == "error"])
+        return 1
+    bundle = engine_bundle(catalog)
+    for name, known in (("insurer", catalog.insurers), ("care-type", catalog.care_types)):
+        for value in getattr(args, name.replace("-", "_")) or []:
+            if value not in known:
+                raise InkoopwijzerError(f"--{name} {value}: unknown; known: {', '.join(sorted(known))}")
+    profile = _load_profile(Path(args.profile))
+    try:
+        answer = evaluate(bundle, profile, args.insurer or None, args.care_type or None, args.year)
+    except ProfileError as exc:
+        raise InkoopwijzerError("\n".join(f"{args.profile}: {p}" for p in exc.problems)) from None
+    if args.format == "json":
+        print(json.dumps(answer, ensure_ascii=False, indent=2, sort_keys=True))
+    else:
+        print(text_report(answer))
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from .schema_export import write_schemas
 
@@ -101,6 +152,15 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--dev-addr", default="127.0.0.1:8000")
     p.set_defaults(func=cmd_serve)
 
+    p = sub.add_parser("check", help="which contracts and tiers a practice profile qualifies for")
+    p.add_argument("--profile", required=True, help="practice profile (YAML or JSON): fact -> value")
+    p.add_argument("--insurer", action="append", help="limit to an insurer id (repeatable)")
+    p.add_argument("--care-type", action="append", help="limit to a care type id (repeatable)")
+    p.add_argument("--year", type=int, help="contract year (default: each insurer's newest policy)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--policies", default=str(DEFAULT_POLICIES), help="policies folder")
+    p.set_defaults(func=cmd_check)
+
     p = sub.add_parser("schema", help="write the JSON Schemas of the data model")
     p.add_argument("--out", default="schema")
     p.set_defaults(func=cmd_schema)
@@ -116,6 +176,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # e.g. piped into `head`
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -98,9 +98,15 @@ class Catalog:
     def sorted_policies(self) -> list[PolicyRecord]:
         return sorted(self.policies.values(), key=lambda r: r.key)
 
+    @cached_property
+    def registry_json(self) -> dict[str, dict[str, Any]]:
+        """Registries as plain JSON data (what the engine and its text module read)."""
+        return {kind: {k: v.model_dump(mode="json", by_alias=True, exclude_none=True) for k, v in sorted(items.items())}
+                for kind, items in self.registries.items()}
+
     def policy_json(self, rec: PolicyRecord) -> dict[str, Any]:
         """The policy as plain JSON data, with its derived identity made explicit."""
-        data = rec.policy.model_dump(mode="json", exclude_none=True)
+        data = rec.policy.model_dump(mode="json", by_alias=True, exclude_none=True)
         return {"id": rec.key, "insurer": rec.insurer_id, **data}
 
 
