@@ -14,6 +14,8 @@ from mkdocs.structure.files import File, Files
 
 from generator.errors import Problem
 from generator.model import Catalog
+from generator.errors import InkoopwijzerError
+from generator.render.checker import PYODIDE_FILES, checker_files, pyodide_dir
 from generator.render.site import render_site
 from generator.validate import load_catalog
 
@@ -50,4 +52,12 @@ def on_files(files: Files, config) -> Files:
     site_url = config.site_url or "http://127.0.0.1:8000/"
     for path, content in render_site(catalog, intro, site_url).items():
         files.append(File.generated(config, path, content=content))
+    for path, content in checker_files(catalog).items():
+        files.append(File.generated(config, path, content=content))
+    try:
+        runtime = pyodide_dir(Path(config.config_file_path).resolve().parent)
+    except InkoopwijzerError as exc:
+        raise Abort(str(exc)) from None
+    for name in PYODIDE_FILES:
+        files.append(File.generated(config, f"assets/pyodide/{name}", abs_src_path=str(runtime / name)))
     return files

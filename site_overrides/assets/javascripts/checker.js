@@ -1,0 +1,501 @@
+/* Inkoopwijzer checker: the form and the results; the engine runs in a Web Worker.
+ *
+ * The practice's answers never leave the browser: they live in the form, in the URL
+ * fragment (never sent to a server) and, on request, in a downloaded JSON file.
+ * The form is generated from the facts the selected policies actually test; a question
+ * is shown only while it can still change a verdict (the engine reports which facts sit
+ * in still-unknown criteria). Works with mkdocs-material's instant navigation.
+ */
+(function () {
+  "use strict";
+
+  var STATUS_TEXT = { "met": "voldaan", "not-met": "niet voldaan", "unknown": "onbekend" };
+  var VERDICT_TEXT = { "eligible": "komt in aanmerking", "not-eligible": "komt niet in aanmerking",
+                       "unknown": "nog onbekend" };
+  var ICON = { "met": "✓", "not-met": "✗", "unknown": "?", "eligible": "✓", "not-eligible": "✗" };
+  var pageStart = performance.now();
+  var worker = null;
+  var workerUrlBase = null;
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (key === "text") node.textContent = attrs[key];
+      else if (key.indexOf("on") === 0) node.addEventListener(key.slice(2), attrs[key]);
+      else if (attrs[key] !== null && attrs[key] !== undefined && attrs[key] !== false) node.setAttribute(key, attrs[key]);
+    });
+    (children || []).forEach(function (child) {
+      if (child) node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  function siteBase() {
+    var config = document.getElementById("__config");
+    var base = config ? JSON.parse(config.textContent).base : ".";
+    return new URL(base.replace(/\/?$/, "/"), window.location.href);
+  }
+
+  function getWorker() {
+    var base = siteBase().href;
+    if (worker && workerUrlBase === base) return worker;
+    worker = new Worker(new URL("assets/javascripts/checker-worker.mjs", base), { type: "module" });
+    workerUrlBase = base;
+    worker.postMessage({ type: "init", engineUrl: new URL("checker/engine.zip", base).href,
+                         bundleUrl: new URL("checker/bundle.json", base).href });
+    return worker;
+  }
+
+  /* ------------------------------------------------------------------ data helpers */
+
+  function collectFacts(node, out) {
+    if (!node || typeof node !== "object") return;
+    if (Array.isArray(node)) { node.forEach(function (n) { collectFacts(n, out); }); return; }
+    if (node.kind && node.fact) out[node.fact] = true;
+    if (node.kind === "quantile" && node.position_fact) out[node.position_fact] = true;
+    Object.keys(node).forEach(function (key) {
+      if (key !== "cite") collectFacts(node[key], out);
+    });
+  }
+
+  function policiesInScope(bundle, scope) {
+    return bundle.policies.filter(function (p) {
+      return scope.insurers.indexOf(p.insurer) >= 0 && p.care_types.indexOf(scope.care_type) >= 0 &&
+             p.contract_years.indexOf(scope.year) >= 0;
+    });
+  }
+
+  function factsInScope(bundle, scope) {
+    var out = {};
+    policiesInScope(bundle, scope).forEach(function (p) {
+      var ids = {};
+      (p.contracts || []).forEach(function (c) {
+        if (c.care_types.indexOf(scope.care_type) < 0) return;
+        ids[c.id] = true;
+        collectFacts(c.criterion, out);
+        collectFacts(c.tiers, out);
+      });
+      (p.requirements || []).forEach(function (r) {
+        if (r.applies_to.indexOf("all") >= 0 || r.applies_to.some(function (id) { return ids[id]; })) {
+          collectFacts(r.criterion, out);
+        }
+      });
+    });
+    return Object.keys(out);
+  }
+
+  function unknownFacts(answer) {
+    var out = {};
+    function walk(node) {
+      if (!node || typeof node !== "object") return;
+      if (Array.isArray(node)) { node.forEach(walk); return; }
+      if (node.status === "unknown" && node.fact && !node.children) out[node.fact] = true;
+      Object.keys(node).forEach(function (key) { walk(node[key]); });
+    }
+    walk(answer.insurers);
+    return out;
+  }
+
+  /* ------------------------------------------------------------------ URL fragment */
+
+  function readFragment() {
+    var hash = window.location.hash.replace(/^#/, "");
+    var params = new URLSearchParams(hash);
+    var state = { profile: {}, scope: null };
+    try {
+      if (params.get("profiel")) state.profile = JSON.parse(params.get("profiel"));
+      if (params.get("selectie")) state.scope = JSON.parse(params.get("selectie"));
+    } catch (e) { /* a damaged bookmark: start empty */ }
+    return state;
+  }
+
+  function writeFragment(profile, scope) {
+    var params = new URLSearchParams();
+    params.set("selectie", JSON.stringify(scope));
+    params.set("profiel", JSON.stringify(profile));
+    window.history.replaceState(window.history.state, "", window.location.pathname + window.location.search +
+                                "#" + params.toString());
+  }
+
+  /* ------------------------------------------------------------------ the checker */
+
+  function Checker(root, bundle) {
+    this.root = root;
+    this.bundle = bundle;
+    this.requestId = 0;
+    this.latest = 0;
+    this.firstVerdictMs = null;
+    this.fields = {};
+    var state = readFragment();
+    this.profile = state.profile || {};
+    this.scope = state.scope || this.defaultScope();
+    this.showAll = false;
+    this.build();
+  }
+
+  Checker.prototype.defaultScope = function () {
+    var cts = {}, years = [];
+    this.bundle.policies.forEach(function (p) {
+      p.care_types.forEach(function (c) { cts[c] = true; });
+    });
+    var careType = cts.fysiotherapie ? "fysiotherapie" : Object.keys(cts).sort()[0];
+    this.bundle.policies.forEach(function (p) {
+      if (p.care_types.indexOf(careType) >= 0) years = years.concat(p.contract_years);
+    });
+    return { care_type: careType, year: Math.max.apply(null, years),
+             insurers: Object.keys(this.bundle.insurers).sort() };
+  };
+
+  Checker.prototype.build = function () {
+    var self = this;
+    this.root.innerHTML = "";
+    this.status = el("p", { "class": "iw-checker-status", role: "status", "aria-live": "polite",
+                            text: "De rekenregels worden geladen…" });
+    this.scopeBox = el("fieldset", { "class": "iw-scope" }, [el("legend", { text: "Wat wilt u controleren?" })]);
+    this.form = el("form", { "class": "iw-checker-form", novalidate: "novalidate",
+                             onsubmit: function (e) { e.preventDefault(); } });
+    this.hiddenNote = el("p", { "class": "iw-hidden-note" });
+    this.results = el("section", { "class": "iw-results", "aria-live": "polite", "aria-busy": "true",
+                                   "aria-labelledby": "iw-results-title" },
+                      [el("h2", { id: "iw-results-title", text: "Uitkomst" })]);
+    this.resultsBody = el("div", { "class": "iw-results-body" });
+    this.results.appendChild(this.resultsBody);
+    var tools = el("div", { "class": "iw-profile-tools" }, [
+      el("button", { type: "button", "class": "md-button", onclick: function () { self.save(); },
+                     text: "Profiel opslaan (JSON)" }),
+      el("label", { "class": "md-button", "for": "iw-profile-file" }, ["Profiel laden"]),
+      el("input", { type: "file", id: "iw-profile-file", accept: "application/json,.json", "class": "iw-visually-hidden",
+                    onchange: function (e) { self.load(e.target.files[0]); } }),
+      el("button", { type: "button", "class": "md-button", onclick: function () { self.reset(); },
+                     text: "Opnieuw beginnen" }),
+    ]);
+    this.root.appendChild(this.status);
+    this.root.appendChild(this.scopeBox);
+    this.root.appendChild(tools);
+    this.root.appendChild(el("div", { "class": "iw-checker-grid" }, [
+      el("div", {}, [this.form, this.hiddenNote]), this.results]));
+    this.buildScope();
+    this.buildForm();
+    this.evaluate();
+  };
+
+  Checker.prototype.buildScope = function () {
+    var self = this, b = this.bundle;
+    var cts = {}, years = {};
+    b.policies.forEach(function (p) {
+      p.care_types.forEach(function (c) { cts[c] = true; });
+      if (p.care_types.indexOf(self.scope.care_type) >= 0) p.contract_years.forEach(function (y) { years[y] = true; });
+    });
+    var ctSelect = el("select", { id: "iw-scope-care-type", onchange: function (e) {
+      self.scope.care_type = e.target.value;
+      var ys = [];
+      b.policies.forEach(function (p) { if (p.care_types.indexOf(e.target.value) >= 0) ys = ys.concat(p.contract_years); });
+      self.scope.year = Math.max.apply(null, ys);
+      self.rebuild();
+    } }, Object.keys(cts).sort().map(function (c) {
+      return el("option", { value: c, selected: c === self.scope.care_type ? "selected" : null,
+                            text: (b.care_types[c] || { name: c }).name });
+    }));
+    var yearSelect = el("select", { id: "iw-scope-year", onchange: function (e) {
+      self.scope.year = parseInt(e.target.value, 10); self.rebuild();
+    } }, Object.keys(years).sort().reverse().map(function (y) {
+      return el("option", { value: y, selected: parseInt(y, 10) === self.scope.year ? "selected" : null, text: y });
+    }));
+    var insurerBoxes = Object.keys(b.insurers).sort().map(function (id) {
+      var has = b.policies.some(function (p) { return p.insurer === id && p.care_types.indexOf(self.scope.care_type) >= 0 &&
+                                                  p.contract_years.indexOf(self.scope.year) >= 0; });
+      var box = el("input", { type: "checkbox", id: "iw-scope-insurer-" + id, value: id,
+                              checked: self.scope.insurers.indexOf(id) >= 0 ? "checked" : null,
+                              disabled: has ? null : "disabled",
+                              onchange: function (e) {
+                                var list = self.scope.insurers.filter(function (x) { return x !== id; });
+                                if (e.target.checked) list.push(id);
+                                self.scope.insurers = list.sort();
+                                self.rebuild();
+                              } });
+      return el("label", { "for": "iw-scope-insurer-" + id, "class": "iw-inline" }, [box, " " + b.insurers[id].short_name +
+                                                                                      (has ? "" : " (geen beleid)")]);
+    });
+    this.scopeBox.appendChild(el("label", { "for": "iw-scope-care-type" }, ["Zorgsoort "]));
+    this.scopeBox.appendChild(ctSelect);
+    this.scopeBox.appendChild(el("label", { "for": "iw-scope-year" }, [" Contractjaar "]));
+    this.scopeBox.appendChild(yearSelect);
+    this.scopeBox.appendChild(el("div", { "class": "iw-insurers", role: "group", "aria-label": "Verzekeraars" }, insurerBoxes));
+  };
+
+  Checker.prototype.rebuild = function () {
+    this.scopeBox.innerHTML = "";
+    this.scopeBox.appendChild(el("legend", { text: "Wat wilt u controleren?" }));
+    this.buildScope();
+    this.buildForm();
+    this.evaluate();
+  };
+
+  Checker.prototype.buildForm = function () {
+    var self = this, b = this.bundle;
+    this.form.innerHTML = "";
+    this.fields = {};
+    var ids = factsInScope(b, this.scope);
+    var groups = {};
+    ids.forEach(function (id) {
+      var fact = b.facts[id];
+      if (!fact) return;
+      (groups[fact.group] = groups[fact.group] || []).push(fact);
+    });
+    Object.keys(groups).sort().forEach(function (group) {
+      var fs = el("fieldset", { "class": "iw-group" }, [el("legend", { text: group })]);
+      groups[group].sort(function (x, y) { return x.label.localeCompare(y.label, "nl"); }).forEach(function (fact) {
+        var field = self.field(fact);
+        self.fields[fact.id] = field;
+        fs.appendChild(field.wrapper);
+      });
+      self.form.appendChild(fs);
+    });
+    if (!ids.length) this.form.appendChild(el("p", { text: "Geen beleid binnen deze selectie." }));
+  };
+
+  Checker.prototype.field = function (fact) {
+    var self = this, id = "iw-fact-" + fact.id, helpId = id + "-help";
+    var value = this.profile[fact.id];
+    var input;
+    if (fact.type === "boolean" || fact.type === "enum") {
+      var options = fact.type === "boolean"
+        ? [{ value: "true", label: "Ja" }, { value: "false", label: "Nee" }]
+        : fact.options;
+      input = el("select", { id: id, name: fact.id, "aria-describedby": fact.help ? helpId : null },
+                 [el("option", { value: "", text: "— weet ik niet / nog niet ingevuld —" })].concat(options.map(function (o) {
+                   return el("option", { value: o.value, text: o.label,
+                                         selected: String(value) === String(o.value) ? "selected" : null });
+                 })));
+    } else {
+      input = el("input", { id: id, name: fact.id, type: fact.type === "date" ? "date" : "number",
+                            step: fact.type === "integer" ? "1" : "any", min: fact.min, max: fact.max,
+                            inputmode: fact.type === "date" ? null : "decimal",
+                            value: value === undefined || value === null ? null : String(value),
+                            "aria-describedby": fact.help ? helpId : null });
+    }
+    var unit = fact.type === "money" ? " (€)" : fact.type === "percentage" ? " (%)" : fact.unit ? " (" + fact.unit + ")" : "";
+    var wrapper = el("div", { "class": "iw-field", "data-fact": fact.id }, [
+      el("label", { "for": id, text: fact.label + unit }), input,
+      fact.help ? el("small", { id: helpId, "class": "iw-help", text: fact.help }) : null,
+    ]);
+    input.addEventListener(input.tagName === "SELECT" ? "change" : "input", function () { self.changed(); });
+    return { fact: fact, input: input, wrapper: wrapper };
+  };
+
+  Checker.prototype.read = function () {
+    var profile = {};
+    Object.keys(this.fields).forEach(function (id) {
+      var f = this.fields[id], raw = f.input.value;
+      if (raw === "" || raw === null) return;
+      if (f.fact.type === "boolean") profile[id] = raw === "true";
+      else if (f.fact.type === "enum" || f.fact.type === "date") profile[id] = raw;
+      else if (!isNaN(parseFloat(raw))) profile[id] = f.fact.type === "integer" ? Math.round(parseFloat(raw)) : parseFloat(raw);
+    }, this);
+    return profile;
+  };
+
+  Checker.prototype.changed = function () {
+    var self = this;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(function () { self.evaluate(); }, 60);
+  };
+
+  Checker.prototype.evaluate = function () {
+    var self = this;
+    var fromForm = this.read();
+    // keep answers for facts outside the current form (another care type) in the profile
+    Object.keys(this.profile).forEach(function (k) { if (!(k in self.fields)) fromForm[k] = self.profile[k]; });
+    this.profile = fromForm;
+    writeFragment(this.profile, this.scope);
+    var id = ++this.requestId;
+    var known = {};
+    Object.keys(this.profile).forEach(function (k) { if (k in self.bundle.facts) known[k] = self.profile[k]; });
+    this.sentAt = performance.now();
+    getWorker().postMessage({ type: "evaluate", id: id, request: {
+      profile: { facts: known }, insurers: this.scope.insurers, care_types: [this.scope.care_type], year: this.scope.year } });
+  };
+
+  Checker.prototype.onMessage = function (msg) {
+    if (msg.type === "progress") {
+      if (msg.step !== "ready") this.status.textContent = "Bezig met laden: " + msg.detail + "…";
+      return;
+    }
+    if (msg.type === "ready") return;
+    if (msg.type === "error") {
+      this.status.textContent = "De rekenregels konden niet worden geladen: " + msg.message;
+      return;
+    }
+    if (msg.type !== "result" || msg.id !== this.requestId) return;
+    var answer = JSON.parse(msg.answer);
+    if (this.firstVerdictMs === null) {
+      this.firstVerdictMs = performance.now() - pageStart;
+    }
+    window.__iwChecker = { firstVerdictMs: this.firstVerdictMs, lastEvaluationMs: msg.ms,
+                           roundTripMs: performance.now() - this.sentAt, requests: this.requestId };
+    this.status.textContent = "Uitkomst bijgewerkt. Uw gegevens blijven in deze browser.";
+    this.render(answer);
+  };
+
+  Checker.prototype.render = function (answer) {
+    var self = this;
+    this.results.setAttribute("aria-busy", "false");
+    this.resultsBody.innerHTML = "";
+    if (answer.error) {
+      this.resultsBody.appendChild(el("p", { "class": "iw-error", text: answer.error.join("; ") }));
+      return;
+    }
+    var open = unknownFacts(answer);
+    var hidden = 0;
+    Object.keys(this.fields).forEach(function (id) {
+      var f = self.fields[id];
+      var show = self.showAll || f.input.value !== "" || open[id];
+      f.wrapper.hidden = !show;
+      if (!show) hidden += 1;
+    });
+    this.hiddenNote.innerHTML = "";
+    if (hidden) {
+      this.hiddenNote.appendChild(document.createTextNode(hidden + " vraag/vragen verborgen: ze veranderen de uitkomst niet meer. "));
+      this.hiddenNote.appendChild(el("button", { type: "button", "class": "iw-link-button", text: "Toon alle vragen",
+                                                 onclick: function () { self.showAll = true; self.evaluate(); } }));
+    }
+    if (!answer.insurers.length) {
+      this.resultsBody.appendChild(el("p", { text: "Geen beleid binnen deze selectie." }));
+    }
+    answer.insurers.forEach(function (ins) {
+      var section = el("article", { "class": "iw-insurer", "data-insurer": ins.insurer },
+                       [el("h3", { text: ins.name })]);
+      ins.best.forEach(function (best) {
+        section.appendChild(el("p", { "class": "iw-best" }, [
+          el("strong", { text: "Beste haalbare: " }), best.name + " – " + best.tier_name,
+          best.maybe_better.length ? " (mogelijk beter als nog onbekende vragen gunstig uitvallen)" : ""]));
+      });
+      ins.policies.forEach(function (pol) {
+        section.appendChild(el("p", { "class": "iw-policy", text: pol.title +
+          (pol.completeness === "partial" ? " (gedeeltelijk bekend)" : "") }));
+        var list = el("ul", { "class": "iw-contracts" });
+        pol.contracts.forEach(function (c) { list.appendChild(self.contract(c)); });
+        section.appendChild(list);
+      });
+      self.resultsBody.appendChild(section);
+    });
+  };
+
+  Checker.prototype.contract = function (c) {
+    var self = this;
+    var li = el("li", { "class": "iw-contract iw-verdict--" + c.verdict, "data-contract": c.contract,
+                        "data-verdict": c.verdict }, [
+      el("span", { "class": "iw-verdict", "aria-hidden": "true", text: ICON[c.verdict] + " " }),
+      el("strong", { text: c.name }), ": " + VERDICT_TEXT[c.verdict] +
+        (c.best_tier_name ? " – " + c.best_tier_name : "")]);
+    var why = el("details", { "class": "iw-why" }, [el("summary", { text: "Waarom" })]);
+    var tree = el("ul", { "class": "iw-tree" });
+    c.requirements.forEach(function (r) { tree.appendChild(self.node(r.result, r.title)); });
+    if (c.criterion) tree.appendChild(self.node(c.criterion, "Voorwaarden"));
+    c.tiers.forEach(function (t) {
+      var tierLi = el("li", { "data-tier": t.tier, "data-verdict": t.verdict }, [
+        el("span", { "aria-hidden": "true", text: ICON[t.verdict] + " " }), el("strong", { text: t.name }),
+        ": " + VERDICT_TEXT[t.verdict]]);
+      if (t.criterion) tierLi.appendChild(el("ul", {}, [self.node(t.criterion)]));
+      t.notes.forEach(function (n) { tierLi.appendChild(self.noteEl(n)); });
+      tree.appendChild(tierLi);
+    });
+    c.notes.forEach(function (n) { tree.appendChild(self.noteEl(n)); });
+    why.appendChild(tree);
+    li.appendChild(why);
+    var needed = [];
+    c.tiers.forEach(function (t) { if (t.needed.length) needed.push({ title: t.name, leaves: t.needed }); });
+    if (c.needed.length) needed.push({ title: c.name, leaves: c.needed });
+    if (needed.length) {
+      var need = el("details", { "class": "iw-needed" }, [el("summary", { text: "Wat is er nodig" })]);
+      needed.forEach(function (n) {
+        need.appendChild(el("p", {}, [el("strong", { text: n.title + ": " })]));
+        need.appendChild(el("ul", {}, n.leaves.map(function (leaf) {
+          return el("li", {}, [leaf.label + (leaf.status === "unknown" ? " (nog niet ingevuld of nog niet bekend)" : ""),
+                               self.citeEl(leaf.cite)]);
+        })));
+      });
+      li.appendChild(need);
+    }
+    return li;
+  };
+
+  Checker.prototype.node = function (n, title) {
+    var self = this;
+    var value = "";
+    if (!n.children && n.value !== undefined) {
+      value = n.value === null ? " (uw antwoord: niet ingevuld)" :
+        " (uw antwoord: " + (n.value === true ? "ja" : n.value === false ? "nee" : n.value) + ")";
+    }
+    var li = el("li", { "data-status": n.status }, [
+      el("span", { "class": "iw-status iw-status--" + n.status, text: ICON[n.status] + " " }),
+      el("span", { "class": "iw-visually-hidden", text: STATUS_TEXT[n.status] + ": " }),
+      (title ? title + ": " : "") + n.label + value, self.citeEl(n.cite)]);
+    if (n.note) li.appendChild(self.noteEl(n.note));
+    if (n.children) li.appendChild(el("ul", {}, n.children.map(function (c) { return self.node(c); })));
+    return li;
+  };
+
+  Checker.prototype.citeEl = function (cite) {
+    if (!cite) return null;
+    return el("small", { "class": "iw-cite" }, [" Bron: ", el("a", { href: cite.url, rel: "noopener noreferrer external",
+                                                                      text: cite.title }), ", § " + cite.section]);
+  };
+
+  Checker.prototype.noteEl = function (note) {
+    return el("p", { "class": "iw-source-note" }, [el("strong", { text: "Let op, bron onduidelijk: " }),
+                                                   note.text + " Aangehouden: " + note.kept]);
+  };
+
+  Checker.prototype.save = function () {
+    var data = JSON.stringify({ version: 1, facts: this.profile }, null, 2);
+    var a = el("a", { href: URL.createObjectURL(new Blob([data], { type: "application/json" })),
+                      download: "inkoopwijzer-profiel.json" });
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 0);
+  };
+
+  Checker.prototype.load = function (file) {
+    var self = this;
+    if (!file) return;
+    file.text().then(function (text) {
+      var data = JSON.parse(text);
+      self.profile = data && typeof data.facts === "object" ? data.facts : data;
+      self.buildForm();
+      self.evaluate();
+    }).catch(function () {
+      self.status.textContent = "Dit bestand is geen geldig Inkoopwijzer-profiel.";
+    });
+  };
+
+  Checker.prototype.reset = function () {
+    this.profile = {};
+    this.showAll = false;
+    this.buildForm();
+    this.evaluate();
+  };
+
+  var current = null;
+
+  function init() {
+    var root = document.getElementById("iw-checker");
+    if (!root) return;
+    var w = getWorker();  // start Pyodide at once, before the first answer
+    current = null;
+    w.onmessage = function (e) { if (current) current.onMessage(e.data); };
+    fetch(new URL("checker/bundle.json", siteBase()).href).then(function (r) { return r.json(); }).then(function (bundle) {
+      current = new Checker(root, bundle);
+    }).catch(function (err) {
+      root.textContent = "De controle kon niet worden geladen: " + err;
+    });
+  }
+
+  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
+    window.document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
