@@ -1,0 +1,104 @@
+"""The checker page in headless Chromium: Pyodide in a worker, live verdicts, URL fragment,
+profile files, and not a single request to another host."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from generator.build import build_site
+
+from .browser import ARTIFACTS, browser, serve
+from .tree import make_project
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("checker")
+    out = root / "site"
+    build_site(make_project(root), out)
+    return out
+
+
+def verdict(page, contract: str) -> str:
+    return page.locator(f'[data-insurer="acme"] li[data-contract="{contract}"]').get_attribute("data-verdict")
+
+
+def test_checker_runs_in_the_browser_and_keeps_data_local(site: Path, tmp_path: Path):
+    ARTIFACTS.mkdir(exist_ok=True)
+    with serve(site) as base, browser() as b:
+        context = b.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        page = context.new_page()
+        requests: list[str] = []
+        posts: list[str] = []
+        page.on("request", lambda r: (requests.append(r.url), r.method != "GET" and posts.append(r.url)))
+        page.goto(f"{base}/checker/")
+        page.wait_for_function("window.__iwChecker && window.__iwChecker.firstVerdictMs > 0", timeout=60000)
+        assert verdict(page, "fysiotherapie") == "unknown"
+
+        # every control has a label
+        for control in page.locator(".iw-checker select, .iw-checker input").all():
+            cid = control.get_attribute("id")
+            assert cid and page.locator(f'label[for="{cid}"]').count() == 1, cid
+
+        page.get_by_label("Staan alle therapeuten in de praktijk in het BIG-register?").select_option("true")
+        page.get_by_label("kwaliteitsregister van KNGF", exact=False).select_option("true")
+        page.get_by_label("Behandelindex van de praktijk").fill("95")
+
+        page.wait_for_function("document.querySelector('[data-contract=\"fysiotherapie\"]').dataset.verdict === 'eligible'")
+        item = page.locator('li[data-contract="fysiotherapie"]')
+        assert "Tariefgroep B" in item.inner_text()
+        item.get_by_text("Waarom").click()
+        assert item.locator('[data-tier="tariefgroep-b"]').get_attribute("data-verdict") == "eligible"
+        assert item.locator("a", has_text="Inkoopbeleid Fysiotherapie 2026").count() >= 1  # citations
+        page.screenshot(path=str(ARTIFACTS / "checker-desktop.png"), full_page=True)
+
+        # the profile is in the fragment (never sent), and a bookmark restores it
+        fragment = urlparse(page.url).fragment
+        assert "profiel=" in fragment and "behandelindex" in fragment
+        restored = context.new_page()
+        restored.goto(page.url)
+        restored.wait_for_function("window.__iwChecker && window.__iwChecker.firstVerdictMs > 0", timeout=60000)
+        restored.wait_for_function("document.querySelector('[data-contract=\"fysiotherapie\"]') && "
+                                   "document.querySelector('[data-contract=\"fysiotherapie\"]').dataset.verdict === 'eligible'")
+        assert restored.get_by_label("Behandelindex van de praktijk").input_value() == "95"
+
+        # save and load a profile file
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Profiel opslaan (JSON)").click()
+        saved = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+        assert saved["facts"]["behandelindex"] == 95 and saved["facts"]["alle_therapeuten_big"] is True
+        page.get_by_role("button", name="Opnieuw beginnen").click()
+        page.wait_for_function("document.querySelector('[data-contract=\"fysiotherapie\"]').dataset.verdict === 'unknown'")
+        profile = tmp_path / "profiel.json"
+        profile.write_text(json.dumps({"version": 1, "facts": {**saved["facts"], "behandelindex": 150}}), encoding="utf-8")
+        page.set_input_files("#iw-profile-file", str(profile))
+        page.wait_for_function("document.getElementById('iw-fact-behandelindex').value === '150'")
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=str(ARTIFACTS / "checker-phone.png"), full_page=True)
+
+        hosts = {urlparse(u).hostname for u in requests if u.startswith("http")}
+        assert hosts == {"127.0.0.1"}, sorted(hosts)
+        assert posts == []  # nothing is ever sent
+        context.close()
+
+
+def test_checker_is_usable_by_keyboard_alone(site: Path):
+    with serve(site) as base, browser() as b:
+        page = b.new_page()
+        page.goto(f"{base}/checker/")
+        page.wait_for_function("window.__iwChecker && window.__iwChecker.firstVerdictMs > 0", timeout=60000)
+        page.focus("#iw-scope-care-type")
+        target = "iw-fact-alle_therapeuten_big"
+        for _ in range(60):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.id") == target:
+                break
+        else:
+            pytest.fail("could not reach the BIG question with Tab")
+        page.keyboard.press("ArrowDown")  # choose "Ja" in the focused select
+        page.wait_for_function(f"document.getElementById('{target}').value !== ''")
