@@ -33,14 +33,10 @@ class Column:
     rules: dict[str, list[Rule]] = field(default_factory=dict)  # row id -> rules
 
 
-# Rows that are not criterion themes but contract facts every user compares.
-EXTRA_ROWS = [
-    ("contracts", "Overeenkomsten en tariefgroepen"),
-    ("term", "Looptijd van de overeenkomst"),
-    ("signing", "Ondertekening en deadlines"),
-    ("selective-procurement", "Selectieve inkoop en netwerken"),
-    ("tariffs", "Tarieven en indexatie"),
-]
+# Rows besides the themes of the registry (which already has term, signing,
+# selective procurement and tariffs): the contract list first, open questions last.
+FIRST_ROWS = [("contracts", "Overeenkomsten en tariefgroepen")]
+LAST_ROWS = [("open", "Nog niet bekend")]
 
 
 def _is_unknown(node: Any) -> bool:
@@ -149,7 +145,7 @@ def insurer_comparisons(catalog: Catalog) -> list[InsurerComparison]:
             for year in rec.policy.contract_years:
                 keys.add((ct, year))
     theme_rows = [(t.id, t.label) for t in sorted(catalog.themes.values(), key=lambda t: (t.order, t.id))]
-    rows = EXTRA_ROWS[:1] + theme_rows + EXTRA_ROWS[1:] + [("open", "Nog niet bekend")]
+    rows = FIRST_ROWS + theme_rows + LAST_ROWS
     out = []
     for ct, year in sorted(keys):
         recs = [r for r in catalog.sorted_policies()

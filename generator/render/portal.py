@@ -52,11 +52,6 @@ class Portal:
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
         self.comparisons = insurer_comparisons(catalog)
-        for cmp in self.comparisons:
-            # Some extra rows (term, signing, tariffs, selective procurement) are also
-            # themes; one row per id, else the table repeats them with duplicate HTML ids.
-            seen: set[str] = set()
-            cmp.rows = [r for r in cmp.rows if not (r[0] in seen or seen.add(r[0]))]
         self.year_comparisons = year_comparisons(catalog)
 
     # ------------------------------------------------------------------ comparisons
