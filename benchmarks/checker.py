@@ -23,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.browser import CHROMIUM_ARGS, chromium_path  # noqa: E402
+from tests.browser import CHROMIUM_ARGS, chromium_path, wait_until  # noqa: E402
 
 
 class CachingHandler(SimpleHTTPRequestHandler):
@@ -74,8 +74,7 @@ def measure(url: str, runs: int) -> dict:
                     transferred = []
                     page.on("requestfinished", lambda r: transferred.append(r.sizes()))
                     page.goto(url)
-                    page.wait_for_function("window.__iwChecker && window.__iwChecker.firstVerdictMs > 0",
-                                           timeout=120000)
+                    wait_until(page, "window.__iwChecker && window.__iwChecker.firstVerdictMs > 0", timeout=120)
                     results[visit].append(page.evaluate("window.__iwChecker.firstVerdictMs"))
                     results[f"bytes_{visit}"].append(
                         sum(s["responseBodySize"] + s["responseHeadersSize"] for s in transferred))
@@ -84,8 +83,8 @@ def measure(url: str, runs: int) -> dict:
                         for value in range(40, 160, 12):
                             before = page.evaluate("window.__iwChecker.requests")
                             page.fill(f"#{field}", str(value))
-                            page.wait_for_function(f"window.__iwChecker.requests > {before}")
-                            page.wait_for_function("document.querySelector('.iw-results').getAttribute('aria-busy') === 'false'")
+                            wait_until(page, f"window.__iwChecker.requests > {before}")
+                            wait_until(page, "document.querySelector('.iw-results').getAttribute('aria-busy') === 'false'")
                             time.sleep(0.15)
                             state = page.evaluate("window.__iwChecker")
                             results["reeval_engine"].append(state["lastEvaluationMs"])

@@ -6,7 +6,10 @@ render -> mkdocs writes.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
+import re
 from pathlib import Path
 
 from mkdocs.exceptions import Abort
@@ -61,3 +64,27 @@ def on_files(files: Files, config) -> Files:
     for name in PYODIDE_FILES:
         files.append(File.generated(config, f"assets/pyodide/{name}", abs_src_path=str(runtime / name)))
     return files
+
+
+_INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S)
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {hashes}; "
+       "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+       "worker-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'")
+
+
+def content_security_policy(html: str) -> str:
+    """A policy allowing only this origin, plus the theme's own inline scripts by hash."""
+    hashes = []
+    for match in _INLINE_SCRIPT.finditer(html):
+        attrs, body = match.group("attrs"), match.group("body")
+        if "src=" in attrs or not body.strip() or "application/json" in attrs:
+            continue
+        digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
+        hashes.append(f"'sha256-{digest}'")
+    return CSP.format(hashes=" ".join(sorted(set(hashes))))
+
+
+def on_post_page(output: str, page, config) -> str:
+    """Every page carries a Content-Security-Policy: only its own origin may be contacted."""
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(output)}">'
+    return output.replace("<head>", "<head>\n    " + meta, 1)

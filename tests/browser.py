@@ -54,3 +54,22 @@ def browser():
             yield b
         finally:
             b.close()
+
+
+def wait_until(page, expression: str, timeout: float = 60.0, interval: float = 0.05):
+    """Poll a JavaScript expression until it is truthy.
+
+    The site's Content-Security-Policy forbids string evaluation inside the page, which
+    Playwright's ``wait_for_function`` relies on; ``page.evaluate`` runs through the
+    DevTools protocol instead, so the policy stays on while tests wait.
+    """
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(expression)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out waiting for: {expression}")
+        time.sleep(interval)

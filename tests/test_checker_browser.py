@@ -10,7 +10,7 @@ import pytest
 
 from generator.build import build_site
 
-from .browser import ARTIFACTS, browser, serve
+from .browser import ARTIFACTS, browser, serve, wait_until
 from .tree import make_project
 
 pytestmark = pytest.mark.browser
@@ -37,7 +37,7 @@ def test_checker_runs_in_the_browser_and_keeps_data_local(site: Path, tmp_path: 
         posts: list[str] = []
         page.on("request", lambda r: (requests.append(r.url), r.method != "GET" and posts.append(r.url)))
         page.goto(f"{base}/checker/")
-        page.wait_for_function("window.__iwChecker && window.__iwChecker.firstVerdictMs > 0", timeout=60000)
+        wait_until(page, "window.__iwChecker && window.__iwChecker.firstVerdictMs > 0")
         assert verdict(page, "fysiotherapie") == "unknown"
 
         # every control has a label
@@ -49,7 +49,7 @@ def test_checker_runs_in_the_browser_and_keeps_data_local(site: Path, tmp_path: 
         page.get_by_label("kwaliteitsregister van KNGF", exact=False).select_option("true")
         page.get_by_label("Behandelindex van de praktijk").fill("95")
 
-        page.wait_for_function("document.querySelector('[data-contract=\"fysiotherapie\"]').dataset.verdict === 'eligible'")
+        wait_until(page, "document.querySelector('[data-contract=\"fysiotherapie\"]').dataset.verdict === 'eligible'")
         item = page.locator('li[data-contract="fysiotherapie"]')
         assert "Tariefgroep B" in item.inner_text()
         item.get_by_text("Waarom").click()
@@ -62,8 +62,8 @@ def test_checker_runs_in_the_browser_and_keeps_data_local(site: Path, tmp_path: 
         assert "profiel=" in fragment and "behandelindex" in fragment
         restored = context.new_page()
         restored.goto(page.url)
-        restored.wait_for_function("window.__iwChecker && window.__iwChecker.firstVerdictMs > 0", timeout=60000)
-        restored.wait_for_function("document.querySelector('[data-contract=\"fysiotherapie\"]') && "
+        wait_until(restored, "window.__iwChecker && window.__iwChecker.firstVerdictMs > 0")
+        wait_until(restored, "document.querySelector('[data-contract=\"fysiotherapie\"]') && "
                                    "document.querySelector('[data-contract=\"fysiotherapie\"]').dataset.verdict === 'eligible'")
         assert restored.get_by_label("Behandelindex van de praktijk").input_value() == "95"
 
@@ -73,11 +73,11 @@ def test_checker_runs_in_the_browser_and_keeps_data_local(site: Path, tmp_path: 
         saved = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
         assert saved["facts"]["behandelindex"] == 95 and saved["facts"]["alle_therapeuten_big"] is True
         page.get_by_role("button", name="Opnieuw beginnen").click()
-        page.wait_for_function("document.querySelector('[data-contract=\"fysiotherapie\"]').dataset.verdict === 'unknown'")
+        wait_until(page, "document.querySelector('[data-contract=\"fysiotherapie\"]').dataset.verdict === 'unknown'")
         profile = tmp_path / "profiel.json"
         profile.write_text(json.dumps({"version": 1, "facts": {**saved["facts"], "behandelindex": 150}}), encoding="utf-8")
         page.set_input_files("#iw-profile-file", str(profile))
-        page.wait_for_function("document.getElementById('iw-fact-behandelindex').value === '150'")
+        wait_until(page, "document.getElementById('iw-fact-behandelindex').value === '150'")
         page.set_viewport_size({"width": 390, "height": 844})
         page.screenshot(path=str(ARTIFACTS / "checker-phone.png"), full_page=True)
 
@@ -91,7 +91,7 @@ def test_checker_is_usable_by_keyboard_alone(site: Path):
     with serve(site) as base, browser() as b:
         page = b.new_page()
         page.goto(f"{base}/checker/")
-        page.wait_for_function("window.__iwChecker && window.__iwChecker.firstVerdictMs > 0", timeout=60000)
+        wait_until(page, "window.__iwChecker && window.__iwChecker.firstVerdictMs > 0")
         page.focus("#iw-scope-care-type")
         target = "iw-fact-alle_therapeuten_big"
         for _ in range(60):
@@ -101,4 +101,4 @@ def test_checker_is_usable_by_keyboard_alone(site: Path):
         else:
             pytest.fail("could not reach the BIG question with Tab")
         page.keyboard.press("ArrowDown")  # choose "Ja" in the focused select
-        page.wait_for_function(f"document.getElementById('{target}').value !== ''")
+        wait_until(page, f"document.getElementById('{target}').value !== ''")

@@ -107,3 +107,13 @@ def test_policy_pages_link_terms_to_the_glossary_and_cite_sources(site: Path):
     assert 'href="../../../begrippen/behandelindex/"' in html
     assert html.count('class="iw-cite"') >= 10
     assert 'href="../../../vergelijk/fysiotherapie-2026/"' in html
+
+
+def test_every_page_sets_a_content_security_policy_for_its_own_origin(site: Path):
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        head = html[:html.index("</head>")]
+        assert '<meta http-equiv="Content-Security-Policy" content="default-src \'self\'; ' in head, page
+        policy = head.split('http-equiv="Content-Security-Policy" content="')[1].split('"')[0]
+        assert "unsafe-eval'" not in policy.replace("wasm-unsafe-eval'", "")
+        assert "http:" not in policy and "https:" not in policy and "*" not in policy

@@ -13,6 +13,7 @@ import copy
 import csv
 import datetime
 import re
+import json
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -22,7 +23,7 @@ from playwright.sync_api import expect
 
 from generator.build import build_site
 
-from .browser import ARTIFACTS, browser, serve
+from .browser import ARTIFACTS, browser, serve, wait_until
 from .tree import FIXTURE_TREE, make_project
 
 pytestmark = pytest.mark.browser
@@ -150,15 +151,14 @@ def page(context):
 
 def ready(page) -> str:
     """Wait until inkoopwijzer.js initialised the current document; its marker value."""
-    page.wait_for_function("document.documentElement.hasAttribute('data-iw-ready')")
+    wait_until(page, "document.documentElement.hasAttribute('data-iw-ready')")
     return page.evaluate("document.documentElement.getAttribute('data-iw-ready')")
 
 
 def ready_again(page, previous: str) -> str:
     """Wait until inkoopwijzer.js initialised again (after an instant navigation)."""
-    page.wait_for_function(
-        "prev => { const v = document.documentElement.getAttribute('data-iw-ready');"
-        " return v !== null && v !== prev; }", arg=previous)
+    wait_until(page, "(() => { const v = document.documentElement.getAttribute('data-iw-ready');"
+               f" return v !== null && v !== {json.dumps(previous)}; }})()")
     return page.evaluate("document.documentElement.getAttribute('data-iw-ready')")
 
 
@@ -460,7 +460,7 @@ def test_screenshots_and_phone_layout(context, base, viewport):
         for i in range(cells.count()):
             assert cells.nth(i).bounding_box()["width"] >= width * 0.4, f"{path}: cells too narrow to read"
         wrap.evaluate("w => { w.scrollLeft = w.scrollWidth; }")
-        page.wait_for_function("document.querySelector('.iw-table-wrap').scrollLeft > 0")
+        wait_until(page, "document.querySelector('.iw-table-wrap').scrollLeft > 0")
         after = label.bounding_box()
         assert abs(after["x"] - before["x"]) < 1, f"{path}: first column is not sticky"
         cell = page.locator(".iw-table tbody tr").first.locator("td").last
