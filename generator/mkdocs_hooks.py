@@ -88,3 +88,10 @@ def on_post_page(output: str, page, config) -> str:
     """Every page carries a Content-Security-Policy: only its own origin may be contacted."""
     meta = f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(output)}">'
     return output.replace("<head>", "<head>\n    " + meta, 1)
+
+
+def on_post_template(output_content: str, template_name: str, config) -> str:
+    """The same policy on theme templates rendered outside pages (404.html)."""
+    if template_name.endswith(".html"):
+        return on_post_page(output_content, None, config)
+    return output_content
