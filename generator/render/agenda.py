@@ -38,7 +38,7 @@ def agenda_page(catalog: Catalog, site_url: str) -> str:
                 f'<td>{escape(", ".join(CHANNELS[c] for c in dl.channel) or "–")}</td>'
                 f'<td>{escape(", ".join(AUDIENCES[a] for a in dl.audience))}</td>'
                 f'<td>{dl.contract_year}</td>'
-                f'<td><a href="{escape(ics)}" download aria-label="Agenda-item downloaden: {escape(dl.action)}">.ics</a></td>'
+                f'<td><a href="{escape(ics)}" download aria-label=".ics (agenda-item): {escape(dl.action)}">.ics</a></td>'
                 "</tr>")))
     rows.sort()
     insurers = sorted({r.insurer_id for r in catalog.policies.values()})
