@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 import yaml.constructor
+import yaml.reader
 from yaml.composer import Composer
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -96,6 +97,10 @@ def _offset_position(raw: bytes, offset: int) -> tuple[int, int]:
     return line, column
 
 
+def _codepoint(character: int | str) -> str:
+    return f"U+{character if isinstance(character, int) else ord(character):04X}"
+
+
 def load_text(raw: bytes, file: str) -> Document:
     """Parse one file's bytes into a Document, raising LoadError with a location."""
 
@@ -116,7 +121,11 @@ def load_text(raw: bytes, file: str) -> Document:
     ):
         raise fail(1, 1, "file is empty")
 
-    loader = _StrictLoader(text)
+    try:
+        loader = _StrictLoader(text)
+    except yaml.reader.ReaderError as exc:
+        line, column = _offset_position(text.encode("utf-8"), len(text[: exc.position].encode("utf-8")))
+        raise fail(line, column, f"file contains a character YAML does not allow ({_codepoint(exc.character)})") from None
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -124,6 +133,9 @@ def load_text(raw: bytes, file: str) -> Document:
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         raise fail(line, column, f"YAML syntax error: {problem}") from None
+    except yaml.reader.ReaderError as exc:
+        line, column = _offset_position(text.encode("utf-8"), len(text[: exc.position].encode("utf-8")))
+        raise fail(line, column, f"file contains a character YAML does not allow ({_codepoint(exc.character)})") from None
     except yaml.YAMLError as exc:
         raise fail(1, 1, f"YAML error: {exc}") from None
     except RecursionError:
