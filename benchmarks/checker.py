@@ -75,7 +75,10 @@ def measure(url: str, runs: int) -> dict:
                     page.on("requestfinished", lambda r: transferred.append(r.sizes()))
                     page.goto(url)
                     wait_until(page, "window.__iwChecker && window.__iwChecker.firstVerdictMs > 0", timeout=120)
-                    results[visit].append(page.evaluate("window.__iwChecker.firstVerdictMs"))
+                    state = page.evaluate("window.__iwChecker")
+                    results[visit].append(state["firstVerdictMs"])
+                    results.setdefault(f"pyodide_{visit}", []).append(state.get("pyodideMs", 0))
+                    results.setdefault(f"worker_start_{visit}", []).append(state.get("workerStartedMs", 0))
                     results[f"bytes_{visit}"].append(
                         sum(s["responseBodySize"] + s["responseHeadersSize"] for s in transferred))
                     if visit == "warm":
@@ -115,6 +118,9 @@ def main() -> int:
     print("|----------------------------------------|------------|------------|------------|-------|-----|")
     print(row("page load -> first verdict (cold cache)", r["cold"], "ms"))
     print(row("page load -> first verdict (warm cache)", r["warm"], "ms"))
+    print(row("  of which: loadPyodide (cold)", r["pyodide_cold"], "ms"))
+    print(row("  of which: loadPyodide (warm)", r["pyodide_warm"], "ms"))
+    print(row("  worker started after page start (warm)", r["worker_start_warm"], "ms"))
     print(row("re-evaluation, engine in worker", r["reeval_engine"], "ms"))
     print(row("re-evaluation, change -> verdict", r["reeval_roundtrip"], "ms"))
     print(row("bytes transferred, cold load", [b / 1024 for b in r["bytes_cold"]], "KiB"))

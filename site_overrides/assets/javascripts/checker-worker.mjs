@@ -13,8 +13,10 @@ function progress(step, detail) {
 async function start(engineUrl, bundleUrl) {
   const t0 = performance.now();
   progress("runtime", "Python-omgeving laden");
+  let pyodideMs = 0;
   const [pyodide, engine, bundle] = await Promise.all([
-    loadPyodide({ indexURL: new URL("../pyodide/", import.meta.url).href, packages: [] }),
+    loadPyodide({ indexURL: new URL("../pyodide/", import.meta.url).href, packages: [] })
+      .then((p) => { pyodideMs = performance.now() - t0; return p; }),
     fetch(engineUrl).then((r) => { if (!r.ok) throw new Error("engine " + r.status); return r.arrayBuffer(); }),
     fetch(bundleUrl).then((r) => { if (!r.ok) throw new Error("bundle " + r.status); return r.text(); }),
   ]);
@@ -37,8 +39,9 @@ def run_request(text):
     return json.dumps(answer, sort_keys=True)
 `);
   runRequest = pyodide.globals.get("run_request");
-  progress("ready", `klaar in ${Math.round(performance.now() - t0)} ms`);
-  return performance.now() - t0;
+  const total = performance.now() - t0;
+  progress("ready", `klaar in ${Math.round(total)} ms`);
+  return { ms: total, pyodideMs, startedAt: performance.timeOrigin + t0 };
 }
 
 self.onmessage = async (event) => {
@@ -46,8 +49,8 @@ self.onmessage = async (event) => {
   try {
     if (msg.type === "init") {
       ready = ready || start(msg.engineUrl, msg.bundleUrl);
-      const ms = await ready;
-      self.postMessage({ type: "ready", ms });
+      const timing = await ready;
+      self.postMessage({ type: "ready", ...timing });
     } else if (msg.type === "evaluate") {
       await ready;
       const t0 = performance.now();

@@ -321,7 +321,11 @@
       if (msg.step !== "ready") this.status.textContent = "Bezig met laden: " + msg.detail + "…";
       return;
     }
-    if (msg.type === "ready") return;
+    if (msg.type === "ready") {
+      this.workerTiming = { workerReadyMs: msg.ms, pyodideMs: msg.pyodideMs,
+                            workerStartedMs: msg.startedAt - performance.timeOrigin };
+      return;
+    }
     if (msg.type === "error") {
       this.status.textContent = "De rekenregels konden niet worden geladen: " + msg.message;
       return;
@@ -331,8 +335,9 @@
     if (this.firstVerdictMs === null) {
       this.firstVerdictMs = performance.now() - pageStart;
     }
-    window.__iwChecker = { firstVerdictMs: this.firstVerdictMs, lastEvaluationMs: msg.ms,
-                           roundTripMs: performance.now() - this.sentAt, requests: this.requestId };
+    window.__iwChecker = Object.assign({ firstVerdictMs: this.firstVerdictMs, lastEvaluationMs: msg.ms,
+                                         roundTripMs: performance.now() - this.sentAt, requests: this.requestId },
+                                       this.workerTiming || {});
     this.status.textContent = "Uitkomst bijgewerkt. Uw gegevens blijven in deze browser.";
     this.render(answer);
   };
