@@ -103,3 +103,104 @@ def test_vgz_hand_splint_addendum_needs_a_signed_ergo_or_physio_contract(bundle)
                         "vgz", 2024)
     # no physiotherapy contract; the ergotherapy contract is still unknown
     assert find(answer, VGZ, "addendum-hand-en-vingerspalken")["verdict"] == "unknown"
+
+
+# --------------------------------------------------------------------------- helpers for big rule sets
+
+def satisfy(node, out, negate=False):
+    """Fill ``out`` with fact values that make ``node`` met (or not met when negated)."""
+    kind = node["kind"]
+    if kind == "not":
+        return satisfy(node["of"], out, not negate)
+    if kind in ("all", "any"):
+        # met: every part of an all, and (to be safe) every branch of an any;
+        # not met: one failing part suffices for an all, an any needs all branches to fail
+        children = node["of"] if not (kind == "all" and negate) else node["of"][:1]
+        for child in children:
+            satisfy(child, out, negate)
+        return out
+    fact = node.get("fact")
+    if fact is None or fact in out:
+        return out
+    if kind in ("is", "registered"):
+        out[fact] = node.get("value", True) != negate
+    elif kind == "compare" and node["value"] is not None:
+        v, op = node["value"], node["op"]
+        ok = {"le": v, "lt": v - 1, "ge": v, "gt": v + 1, "eq": v, "ne": v + 1}[op]
+        bad = {"le": v + 1, "lt": v, "ge": v - 1, "gt": v, "eq": v + 1, "ne": v}[op]
+        out[fact] = bad if negate else ok
+    elif kind == "range":
+        out[fact] = node["min"] if node.get("min") is not None else node["max"]
+    elif kind == "in":
+        out[fact] = node["values"][0]
+    return out
+
+
+def requirements_met(bundle, policy_id, contract_id):
+    policy = next(p for p in bundle["policies"] if p["id"] == policy_id)
+    facts = {}
+    for req in policy["requirements"]:
+        if "all" in req["applies_to"] or contract_id in req["applies_to"]:
+            satisfy(req["criterion"], facts)
+    return facts
+
+
+# --------------------------------------------------------------------------- VGZ wijkverpleging 2024
+# Source: vgz-wijkverpleging-2024, "Procedure zorginkoop" and Bijlage 2.
+
+WV = "vgz/wijkverpleging-2024"
+
+
+@pytest.fixture(scope="module")
+def wv_base(bundle):
+    return requirements_met(bundle, WV, "wijkverpleging")
+
+
+def test_vgz_wijkverpleging_minimum_requirements_can_all_be_met(bundle, wv_base):
+    c = find(answer_for(bundle, {**wv_base, "omzet_verzekeraar_vorig_jaar": 100_000}, "vgz", 2024), WV, "wijkverpleging")
+    assert all(r["status"] == "met" for r in c["requirements"]), [r["id"] for r in c["requirements"] if r["status"] != "met"]
+    assert c["best_tier"] == "clientvolgend"
+
+
+@pytest.mark.parametrize("revenue, benchmark, best", [
+    (249_999, None, "clientvolgend"),
+    (250_000, None, None),            # exactly € 250.000 is in neither group (source note omzetgrens-250000)
+    (250_001, "plus", "plus"),
+    (250_001, "standaard", "standaard"),
+    (400_000, "uitgesloten", "clientvolgend"),
+])
+def test_vgz_wijkverpleging_revenue_boundary_and_benchmark(bundle, wv_base, revenue, benchmark, best):
+    facts = {**wv_base, "omzet_verzekeraar_vorig_jaar": revenue}
+    if benchmark:
+        facts["vgz_benchmark_wijkverpleging"] = benchmark
+    c = find(answer_for(bundle, facts, "vgz", 2024), WV, "wijkverpleging")
+    assert c["best_tier"] == best
+
+
+@pytest.mark.parametrize("share, transition, verdict", [
+    (33, False, "eligible"), (33.5, False, "not-eligible"), (40, True, "eligible")])
+def test_vgz_wijkverpleging_subcontracting_norm_33_percent(bundle, wv_base, share, transition, verdict):
+    facts = {**wv_base, "omzet_verzekeraar_vorig_jaar": 100_000, "aandeel_onderaanneming": share,
+             "afbouwafspraak_onderaanneming": transition}
+    c = find(answer_for(bundle, facts, "vgz", 2024), WV, "wijkverpleging")
+    assert c["verdict"] == verdict
+
+
+def test_vgz_zzp_only_for_existing_zzp_contracts(bundle):
+    zzp_base = requirements_met(bundle, WV, "zzp")
+    c = find(answer_for(bundle, {**zzp_base, "is_zzp_of_eenmanszaak": True, "had_overeenkomst_vorig_jaar": True},
+                        "vgz", 2024), WV, "zzp")
+    assert c["verdict"] == "eligible"
+    assert "zzp-geen-nieuwe-overeenkomsten" in [n["id"] for n in c["notes"]]
+    c = find(answer_for(bundle, {**zzp_base, "is_zzp_of_eenmanszaak": True, "had_overeenkomst_vorig_jaar": False},
+                        "vgz", 2024), WV, "zzp")
+    assert c["verdict"] == "not-eligible"
+
+
+def test_vgz_innovatiebudget_depends_on_the_contract_tier(bundle, wv_base):
+    answer = answer_for(bundle, {**wv_base, "omzet_verzekeraar_vorig_jaar": 100_000}, "vgz", 2024)
+    budget = find(answer, WV, "innovatiebudget")
+    assert budget["verdict"] in ("eligible", "unknown")
+    dependency = budget["criterion"]
+    flat = [dependency] + dependency.get("children", [])
+    assert any(n["kind"] == "contract" and n["status"] == "met" for n in flat)
