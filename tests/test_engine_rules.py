@@ -204,3 +204,65 @@ def test_vgz_innovatiebudget_depends_on_the_contract_tier(bundle, wv_base):
     dependency = budget["criterion"]
     flat = [dependency] + dependency.get("children", [])
     assert any(n["kind"] == "contract" and n["status"] == "met" for n in flat)
+
+
+# --------------------------------------------------------------------------- Zorg en Zekerheid fysiotherapie 2026
+# Source: zorg-en-zekerheid-paramedische-zorg-2026, 5.1 Tabel 1 and Bijlage 1 (doelmatigheid: A <= P70,
+# B <= P85, C <= 150 or 30 or fewer unique insured; A and B need a Z&Z contract in 2023).
+
+ZZ = "zorg-en-zekerheid/paramedische-zorg-2026"
+
+
+@pytest.fixture(scope="module")
+def zz_all_but_efficiency(bundle):
+    """A practice meeting every basic and tier condition except the efficiency ones."""
+    policy = next(p for p in bundle["policies"] if p["id"] == ZZ)
+    facts = requirements_met(bundle, ZZ, "fysiotherapie")
+    contract = next(c for c in policy["contracts"] if c["id"] == "fysiotherapie")
+    for tier in contract["tiers"]:
+        for part in tier["criterion"]["of"] if tier["criterion"]["kind"] == "all" else []:
+            if part.get("theme") != "efficiency":
+                satisfy(part, facts)
+    facts.pop("behandelindex", None)
+    facts.pop("aantal_unieke_patienten", None)
+    return facts
+
+
+@pytest.mark.parametrize("position, index, best", [
+    (70, 100, "tariefgroep-a"),
+    (71, 100, "tariefgroep-b"),
+    (85, 100, "tariefgroep-b"),
+    (86, 150, "tariefgroep-c"),
+    (86, 151, None),
+])
+def test_zz_percentile_tiers_by_spiegelinformatie_position(bundle, zz_all_but_efficiency, position, index, best):
+    facts = {**zz_all_but_efficiency, "behandelindex_percentiel": position, "behandelindex": index,
+             "aantal_unieke_patienten": 200}
+    c = find(answer_for(bundle, facts, "zorg-en-zekerheid", 2026, "fysiotherapie"), ZZ, "fysiotherapie")
+    assert c["best_tier"] == best
+    if best is None:
+        assert c["verdict"] == "not-eligible"
+
+
+def test_zz_unpublished_percentile_value_without_position_is_unknown(bundle, zz_all_but_efficiency):
+    facts = {**zz_all_but_efficiency, "behandelindex": 100, "aantal_unieke_patienten": 200}
+    c = find(answer_for(bundle, facts, "zorg-en-zekerheid", 2026, "fysiotherapie"), ZZ, "fysiotherapie")
+    assert c["best_tier"] == "tariefgroep-c" and c["maybe_better"] == ["tariefgroep-a", "tariefgroep-b"]
+
+
+def test_zz_thirty_or_fewer_unique_insured_gives_at_most_c(bundle, zz_all_but_efficiency):
+    facts = {**zz_all_but_efficiency, "aantal_unieke_patienten": 30, "behandelindex": 400}
+    c = find(answer_for(bundle, facts, "zorg-en-zekerheid", 2026, "fysiotherapie"), ZZ, "fysiotherapie")
+    assert tiers(c)["tariefgroep-c"] == "eligible"
+    facts["aantal_unieke_patienten"] = 31
+    c = find(answer_for(bundle, facts, "zorg-en-zekerheid", 2026, "fysiotherapie"), ZZ, "fysiotherapie")
+    assert tiers(c)["tariefgroep-c"] == "not-eligible"
+
+
+def test_zz_no_contract_in_2023_means_no_a_or_b(bundle, zz_all_but_efficiency):
+    facts = {**zz_all_but_efficiency, "behandelindex_percentiel": 50, "behandelindex": 90,
+             "aantal_unieke_patienten": 200, "overeenkomst_zz_fysiotherapie_2023": False}
+    c = find(answer_for(bundle, facts, "zorg-en-zekerheid", 2026, "fysiotherapie"), ZZ, "fysiotherapie")
+    assert c["best_tier"] == "tariefgroep-c"
+    a = next(t for t in c["tiers"] if t["tier"] == "tariefgroep-a")
+    assert [leaf.get("fact") for leaf in a["needed"]] == ["overeenkomst_zz_fysiotherapie_2023"]
