@@ -7,7 +7,7 @@ from ..model import Catalog
 from .dates import when_sort_key, when_text
 from .ics import Feed, deadline_care_types, event_path, feeds
 from .pages import ACTORS, AUDIENCES, CHANNELS, policy_url
-from .portal import _page_link
+from .portal import WIDE, _page_link
 
 AGENDA = "agenda/index.md"
 
@@ -50,7 +50,7 @@ def agenda_page(catalog: Catalog, site_url: str) -> str:
         f'<td><a class="iw-webcal" href="{escape(_feed_link(f))}" data-feed="{escape(f.path)}">Abonneren</a></td>'
         f'<td><a href="{escape(_feed_link(f))}">{escape(f.path)}</a></td></tr>'
         for f in all_feeds)
-    return f"""# Agenda: alle deadlines
+    return f"""{WIDE}# Agenda: alle deadlines
 
 Alle deadlines uit het zorginkoopbeleid, ook data die alleen in de lopende tekst staan.
 Of een deadline voorbij is, bepaalt uw eigen browser aan de hand van de datum van vandaag.

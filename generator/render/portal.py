@@ -21,6 +21,8 @@ from .dates import dutch_date, when_sort_key, when_text
 from .pages import policy_url, relative
 
 COMPARE_DIR = "vergelijk"
+# Front matter for table pages: no table-of-contents sidebar, so tables get the width.
+WIDE = "---\nhide:\n  - toc\n---\n"
 GLOSSARY_DIR = "begrippen"
 
 
@@ -98,7 +100,7 @@ class Portal:
             f'<option value="{escape(c.rec.insurer_id)}">{escape(ins.short_name)}</option>'
             for c, ins in zip(cmp.columns, insurers))
         csv_name = f"../{cmp.slug}.csv"  # the page is served as vergelijk/<slug>/
-        html = f"""# {escape(ct.name)} {cmp.year}: verzekeraars vergeleken
+        html = f"""{WIDE}# {escape(ct.name)} {cmp.year}: verzekeraars vergeleken
 
 De regels van {len(cmp.columns)} verzekeraar(s) voor {escape(ct.name.lower())} in contractjaar {cmp.year},
 per thema. Elke regel linkt naar de plek in het beleid met de bronvermelding.
@@ -172,7 +174,7 @@ er niets over zegt.
                         f'aria-label="Link naar deze rij">¶</a></th>{"".join(cells)}</tr>')
         changed = sum(1 for r in cmp.rows if r.changed)
         family = cmp.policies[-1].policy.family.replace("-", " ")
-        return f"""# {escape(insurer.short_name)}: {escape(family)} door de jaren
+        return f"""{WIDE}# {escape(insurer.short_name)}: {escape(family)} door de jaren
 
 Wat er veranderde tussen {len(cmp.policies)} beleidsperioden, berekend uit de gegevens zelf:
 {changed} van de {len(cmp.rows)} onderdelen verschillen. Gewijzigde cellen zijn gemarkeerd.
