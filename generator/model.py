@@ -24,6 +24,16 @@ class PolicyRecord:
     policy: s.Policy
 
     @property
+    def contract_names(self) -> dict[str, str]:
+        """Display names of contracts and ``contract/tier`` references."""
+        names: dict[str, str] = {}
+        for c in self.policy.contracts:
+            names[c.id] = c.name
+            for t in c.tiers:
+                names[f"{c.id}/{t.id}"] = f"{c.name} – {t.name}"
+        return names
+
+    @property
     def year_label(self) -> str:
         p = self.policy.period
         return str(p.start) if p.start == p.end else f"{p.start}-{p.end}"

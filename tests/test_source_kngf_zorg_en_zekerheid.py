@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from tests.sourcetext import deadline_dates, dutch_dates, normalise, section, source_text
+from generator.model import iter_criteria
 
 SOURCE = "kngf-analyse-zorg-en-zekerheid-fysiotherapie-2024.txt"
 KEY = "zorg-en-zekerheid/paramedische-zorg-2024"
@@ -22,16 +23,7 @@ def policy(catalog):
     return catalog.policies[KEY].policy
 
 
-def _walk(crit):
-    """Every criterion node in a tree, depth first."""
-    if crit is None:
-        return
-    yield crit
-    if crit.kind in ("all", "any"):
-        for child in crit.of:
-            yield from _walk(child)
-    elif crit.kind == "not":
-        yield from _walk(crit.of)
+_walk = iter_criteria  # every criterion node, parents first
 
 
 def _tier(policy, tier_id):

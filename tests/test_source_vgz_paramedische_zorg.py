@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from tests.sourcetext import deadline_dates, dutch_dates, normalise, section, source_text
+from generator.model import iter_criteria
 
 SOURCE = "vgz-paramedische-zorg-2024.txt"
 
@@ -28,16 +29,7 @@ def policy_2023(catalog):
     return catalog.policies["vgz/paramedische-zorg-2023"].policy
 
 
-def walk(crit):
-    """Every criterion node below (and including) ``crit``."""
-    if crit is None:
-        return
-    yield crit
-    if crit.kind in ("all", "any"):
-        for child in crit.of:
-            yield from walk(child)
-    elif crit.kind == "not":
-        yield from walk(crit.of)
+walk = iter_criteria  # every criterion node, parents first
 
 
 def by_id(policy, item_id):

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from tests.sourcetext import deadline_dates, dutch_dates, normalise, section, source_text
+from generator.model import iter_criteria
 
 SOURCE = "zorg-en-zekerheid-paramedische-zorg-2026.txt"
 KEY = "zorg-en-zekerheid/paramedische-zorg-2026"
@@ -48,15 +49,7 @@ def policy_2025(catalog):
     return catalog.policies[KEY_2025].policy
 
 
-def _walk(crit):
-    if crit is None:
-        return
-    yield crit
-    if crit.kind in ("all", "any"):
-        for child in crit.of:
-            yield from _walk(child)
-    elif crit.kind == "not":
-        yield from _walk(crit.of)
+_walk = iter_criteria  # every criterion node, parents first
 
 
 def _contract(policy, cid):

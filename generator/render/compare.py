@@ -64,20 +64,11 @@ def themed_leaves(catalog: Catalog, crit: Any, theme: str | None,
     yield own, text, unknown, crit.id
 
 
-def contract_names(rec: PolicyRecord) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for c in rec.policy.contracts:
-        names[c.id] = c.name
-        for t in c.tiers:
-            names[f"{c.id}/{t.id}"] = f"{c.name} – {t.name}"
-    return names
-
-
 def column_for(catalog: Catalog, rec: PolicyRecord, care_type: str, year: int) -> Column:
     """Everything one policy says about one care type, by comparison row."""
     p = rec.policy
     col = Column(rec)
-    names = contract_names(rec)
+    names = rec.contract_names
     contracts = [c for c in p.contracts if care_type in c.care_types]
     ids = {c.id for c in contracts}
 
@@ -192,7 +183,7 @@ class YearComparison:
 def _year_items(catalog: Catalog, rec: PolicyRecord) -> dict[str, tuple[str, str, str]]:
     """Comparable items of one policy: key -> (label, text, anchor)."""
     p = rec.policy
-    names = contract_names(rec)
+    names = rec.contract_names
     items: dict[str, tuple[str, str, str]] = {}
 
     def crit_text(crit: Any) -> str:

@@ -110,7 +110,7 @@ class PageRenderer:
         """A criterion tree as a nested Markdown list, with term links, notes and citations."""
         if crit is None:
             return Markup("")
-        names = self._contract_names(rec)
+        names = rec.contract_names
         page = policy_url(rec)
         lines: list[str] = []
 
@@ -132,14 +132,6 @@ class PageRenderer:
 
         walk(describe(self.catalog, crit, names), 0)
         return Markup("\n".join(lines))
-
-    def _contract_names(self, rec: PolicyRecord) -> dict[str, str]:
-        names: dict[str, str] = {}
-        for c in rec.policy.contracts:
-            names[c.id] = c.name
-            for t in c.tiers:
-                names[f"{c.id}/{t.id}"] = f"{c.name} – {t.name}"
-        return names
 
     # -------------------------------------------------------------- pages
     def render_all(self) -> dict[str, str]:
