@@ -180,7 +180,10 @@ def _event(occ: Occurrence, catalog: Catalog) -> Event:
     return ev
 
 
-def calendar(name: str, description: str, occs: list[Occurrence], catalog: Catalog) -> bytes:
+def calendar(name: str, description: str, occs: list[Occurrence], catalog: Catalog,
+             event_cache: dict[str, bytes] | None = None) -> bytes:
+    """One VCALENDAR. Events are serialised once (``event_cache``) and reused in every
+    feed they belong to: serialising is by far the most expensive step of the build."""
     cal = Calendar()
     cal.add("PRODID", PRODID)
     cal.add("VERSION", "2.0")
@@ -195,9 +198,16 @@ def calendar(name: str, description: str, occs: list[Occurrence], catalog: Catal
     cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
     if any(isinstance(o.start, datetime) for o in occs):
         cal.add_component(amsterdam_vtimezone())
+    cache = event_cache if event_cache is not None else {}
+    events = []
     for occ in sorted(occs, key=lambda o: (_sort_key(o.start), o.uid)):
-        cal.add_component(_event(occ, catalog))
-    return cal.to_ical()
+        if occ.uid not in cache:
+            cache[occ.uid] = _event(occ, catalog).to_ical()
+        events.append(cache[occ.uid])
+    head = cal.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    assert head.endswith(end)
+    return head[: -len(end)] + b"".join(events) + end
 
 
 def _sort_key(value: date | datetime) -> datetime:
@@ -247,14 +257,15 @@ def event_path(rec: PolicyRecord, deadline_id: str) -> str:
 def render_calendars(catalog: Catalog, site_url: str) -> dict[str, bytes]:
     """Every feed plus a single-deadline .ics per deadline."""
     files: dict[str, bytes] = {}
+    cache: dict[str, bytes] = {}
     all_feeds = feeds(catalog, site_url)
     for feed in all_feeds:
-        files[feed.path] = calendar(feed.name, feed.description, list(feed.occurrences), catalog)
+        files[feed.path] = calendar(feed.name, feed.description, list(feed.occurrences), catalog, cache)
     by_deadline: dict[tuple[str, str], list[Occurrence]] = {}
     for occ in all_feeds[0].occurrences:
         by_deadline.setdefault((occ.rec.key, occ.deadline.id), []).append(occ)
     for (key, did), occs in sorted(by_deadline.items()):
         rec = catalog.policies[key]
         files[event_path(rec, did)] = calendar(
-            f"Inkoopwijzer – {occs[0].summary}", occs[0].deadline.action, occs, catalog)
+            f"Inkoopwijzer – {occs[0].summary}", occs[0].deadline.action, occs, catalog, cache)
     return files

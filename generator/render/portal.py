@@ -225,18 +225,19 @@ ontbrekend onderdeel betekent daar "niet bekend", niet "vervallen".
     def term_usage(self) -> dict[str, list[PolicyRecord]]:
         """Policies that use each glossary term (via registers, facts or wording)."""
         usage: dict[str, set[str]] = {t: set() for t in self.catalog.glossary}
-        patterns = {
-            tid: re.compile(r"\b(" + "|".join(re.escape(a) for a in [term.term, *term.aliases]) + r")\b", re.I)
-            for tid, term in self.catalog.glossary.items()
-        }
+        # one pass per policy: all terms and aliases in one case-insensitive pattern
+        words: dict[str, str] = {}
+        for tid, term in sorted(self.catalog.glossary.items()):
+            for word in [term.term, *term.aliases]:
+                words.setdefault(word.lower(), tid)
+        pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b",
+                             re.I)
         for rec in self.catalog.policies.values():
             dump = rec.policy.model_dump(mode="json")
-            text = _all_text(dump)
             for tid in _terms_of_policy(self.catalog, dump):
                 usage[tid].add(rec.key)
-            for tid, pattern in patterns.items():
-                if pattern.search(text):
-                    usage[tid].add(rec.key)
+            for match in pattern.finditer(_all_text(dump)):
+                usage[words[match.group(1).lower()]].add(rec.key)
         return {tid: sorted((self.catalog.policies[k] for k in keys), key=lambda r: r.key)
                 for tid, keys in usage.items()}
 
