@@ -102,3 +102,48 @@ def test_checker_is_usable_by_keyboard_alone(site: Path):
             pytest.fail("could not reach the BIG question with Tab")
         page.keyboard.press("ArrowDown")  # choose "Ja" in the focused select
         wait_until(page, f"document.getElementById('{target}').value !== ''")
+
+
+def test_browser_pyodide_gives_the_same_answers_as_cpython(tmp_path_factory):
+    """Parity in Chromium: the site's own worker vs CPython, on the real data's bundle."""
+    from generator.engine import ProfileError, evaluate
+
+    from .test_engine import parity_cases
+
+    root = tmp_path_factory.mktemp("parity")
+    out = root / "site"
+    build_site(make_project(root, with_real_policies=True), out)
+    bundle = json.loads((out / "checker" / "bundle.json").read_text(encoding="utf-8"))
+    cases = parity_cases(bundle)
+    expected = []
+    for case in cases:
+        try:
+            expected.append(evaluate(bundle, case["profile"], case.get("insurers"), case.get("care_types"),
+                                     case.get("year")))
+        except ProfileError as exc:
+            expected.append({"error": exc.problems})
+    with serve(out) as base, browser() as b:
+        page = b.new_page()
+        page.goto(f"{base}/checker/")
+        answers = page.evaluate("""async (cases) => {
+            const worker = new Worker("../assets/javascripts/checker-worker.mjs", { type: "module" });
+            const results = [];
+            await new Promise((resolve, reject) => {
+              let next = 0;
+              worker.onmessage = (e) => {
+                const msg = e.data;
+                if (msg.type === "error") reject(new Error(msg.message));
+                if (msg.type === "result") { results[msg.id] = JSON.parse(msg.answer); }
+                if (msg.type === "ready" || msg.type === "result") {
+                  if (next < cases.length) {
+                    worker.postMessage({ type: "evaluate", id: next, request: cases[next] }); next += 1;
+                  } else if (results.length === cases.length && !results.includes(undefined)) resolve();
+                }
+              };
+              worker.postMessage({ type: "init", engineUrl: new URL("engine.zip", location.href).href,
+                                   bundleUrl: new URL("bundle.json", location.href).href });
+            });
+            worker.terminate();
+            return results;
+        }""", cases)
+    assert answers == json.loads(json.dumps(expected, sort_keys=True))
