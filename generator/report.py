@@ -5,6 +5,7 @@ from typing import Any
 
 MARK = {"met": "✓", "not-met": "✗", "unknown": "?", "eligible": "✓", "not-eligible": "✗"}
 WORD = {"eligible": "komt in aanmerking", "not-eligible": "komt niet in aanmerking", "unknown": "nog onbekend"}
+NO_CONDITIONS = "het beleid noemt hiervoor geen voorwaarden die te toetsen zijn"
 
 
 def _value(v: Any) -> str:
@@ -42,6 +43,8 @@ def text_report(answer: dict[str, Any]) -> str:
             for c in pol["contracts"]:
                 lines.append(f"  {MARK[c['verdict']]} {c['name']}: {WORD[c['verdict']]}"
                              + (f" – {c['best_tier_name']}" if c["best_tier_name"] else ""))
+                if c["unconditioned"]:
+                    lines.append(f"      {NO_CONDITIONS}")
                 for req in c["requirements"]:
                     if req["status"] != "met":
                         _criterion(req["result"], 2, lines)

@@ -266,3 +266,107 @@ def test_zz_no_contract_in_2023_means_no_a_or_b(bundle, zz_all_but_efficiency):
     assert c["best_tier"] == "tariefgroep-c"
     a = next(t for t in c["tiers"] if t["tier"] == "tariefgroep-a")
     assert [leaf.get("fact") for leaf in a["needed"]] == ["overeenkomst_zz_fysiotherapie_2023"]
+
+
+# --------------------------------------------------------------------------- Zilveren Kruis fysiotherapie 2026-2027
+# Source: zilveren-kruis-fysiotherapie-2026-2027, "Voorwaarden overeenkomst", the two modules and
+# the addendum Valpreventieve Beweeginterventie.
+
+ZK = "zilveren-kruis/fysiotherapie-2026-2027"
+ZK_BASE = {"alle_therapeuten_big": True, "alle_fysiotherapeuten_kwaliteitsregister": True, "prem_meting": True,
+           "praktijkinrichting_voldoet": True, "declareert_elektronisch": True,
+           "eerdere_overeenkomst_beeindigd_fraude": False, "voldoet_wtza": True}
+ZK_VV = {**ZK_BASE, "praktijk_erkend_praktijkkwaliteitsregister": True,
+         "maanden_ingeschreven_praktijkkwaliteitsregister": 12, "jaarcyclus_praktijkkwaliteitsregister_doorlopen": True,
+         "eerste_jaarcyclus_visitatie_voldaan": True, "praktijkvisitatie_elke_twee_jaar": True,
+         "peer_reviews_per_jaar": 4, "peer_review_thema_data": True, "pdca_datarapportage": True,
+         "data_maandelijks_landelijke_database": True, "scholing_datagebruik_alle_fysiotherapeuten": True,
+         "prem_volgens_zn_meetinstructies": True, "overeenkomst_erkend_meetbureau": True,
+         "prem_toestemming_zorgkaartnederland": True, "prem_toestemming_landelijke_verwerker": True,
+         "inzage_portfolio_visitatierapporten": True, "ingangsdatum_module": "2026-01-01"}
+
+
+def zk(bundle, facts, contract, year=2026):
+    return find(answer_for(bundle, facts, "zilveren-kruis", year, "fysiotherapie"), ZK, contract)
+
+
+def test_zk_base_contract_and_fraud_exclusion(bundle):
+    assert zk(bundle, ZK_BASE, "fysiotherapie")["verdict"] == "eligible"
+    ended = zk(bundle, {**ZK_BASE, "eerdere_overeenkomst_beeindigd_fraude": True}, "fysiotherapie")
+    assert ended["verdict"] == "not-eligible"
+    # the modules and the addendum need the base contract, so the exclusion reaches them too
+    facts = {**ZK_VV, "eerdere_overeenkomst_beeindigd_fraude": True, "behandelindex_percentiel": 10,
+             "chronisch_zorgnet_copd": True}
+    for module in ("module-verdiepen-en-specialiseren", "module-voortdurend-verbeteren", "addendum-valpreventie"):
+        assert zk(bundle, facts, module)["verdict"] == "not-eligible", module
+
+
+@pytest.mark.parametrize("networks, verdict", [
+    ({"parkinsonnet_aangesloten": True}, "eligible"),
+    ({"chronisch_zorgnet_claudicatio": True}, "eligible"),
+    ({"chronisch_zorgnet_copd": True}, "eligible"),   # COPD GOLD II+: new per 2026
+    ({"parkinsonnet_aangesloten": False, "chronisch_zorgnet_claudicatio": False,
+      "chronisch_zorgnet_copd": False}, "not-eligible"),
+])
+def test_zk_verdiepen_en_specialiseren_networks(bundle, networks, verdict):
+    assert zk(bundle, {**ZK_BASE, **networks}, "module-verdiepen-en-specialiseren")["verdict"] == verdict
+
+
+@pytest.mark.parametrize("start, position, verdict", [
+    ("2026-01-01", 60, "eligible"),       # at the 6th decile: "kleiner dan of gelijk aan"
+    ("2026-01-01", 61, "not-eligible"),
+    ("2027-03-01", 60, "eligible"),       # a start in 2027 uses the index over 2025
+    ("2027-03-01", 61, "not-eligible"),
+])
+def test_zk_voortdurend_verbeteren_sixth_decile(bundle, start, position, verdict):
+    facts = {**ZK_VV, "ingangsdatum_module": start, "behandelindex_percentiel": position}
+    c = zk(bundle, facts, "module-voortdurend-verbeteren", int(start[:4]))
+    assert c["verdict"] == verdict
+
+
+def test_zk_voortdurend_verbeteren_boundaries(bundle):
+    ok = {**ZK_VV, "behandelindex_percentiel": 40}
+    assert zk(bundle, ok, "module-voortdurend-verbeteren")["verdict"] == "eligible"
+    for fact, value in [("maanden_ingeschreven_praktijkkwaliteitsregister", 11), ("peer_reviews_per_jaar", 3),
+                        ("overeenkomst_erkend_meetbureau", False), ("prem_toestemming_landelijke_verwerker", False)]:
+        c = zk(bundle, {**ok, fact: value}, "module-voortdurend-verbeteren")
+        assert c["verdict"] == "not-eligible", fact
+    # without a start date the checker cannot tell which year's index counts
+    no_date = {k: v for k, v in ok.items() if k != "ingangsdatum_module"}
+    c = zk(bundle, no_date, "module-voortdurend-verbeteren")
+    assert c["verdict"] == "unknown"
+    assert "ingangsdatum_module" in {leaf.get("fact") for leaf in c["needed"]}
+
+
+ZK_VALPREVENTIE = {**ZK_BASE, "valpreventie_geldige_verwijzing": True, "valpreventie_scholing_afgerond": True,
+                   "valpreventie_afspraken_regio_of_huisarts": True, "valpreventie_afspraken_gemeente": True,
+                   "valpreventie_afspraken_basisonderwerpen": True, "valpreventie_afspraken_verwijzers": True,
+                   "valpreventie_afspraken_beweegaanbod_sociaal_domein": True,
+                   "valpreventie_afspraken_overzicht_stakeholders": True, "valpreventie_afspraken_goedgekeurd": True,
+                   "verklaring_samenwerkingsafspraken_geupload": True}
+
+
+def test_zk_valpreventie_home_programme_needs_no_group_conditions(bundle):
+    facts = {**ZK_VALPREVENTIE, "biedt_otago_thuis": True, "biedt_otago_groep": False, "biedt_in_balans": False}
+    assert zk(bundle, facts, "addendum-valpreventie")["verdict"] == "eligible"
+    facts["valpreventie_afspraken_gemeente"] = False
+    assert zk(bundle, facts, "addendum-valpreventie")["verdict"] == "not-eligible"
+
+
+@pytest.mark.parametrize("programme, guided_fact, guided, size, verdict", [
+    ("biedt_otago_groep", "otago_groep_begeleide_groepsmomenten", 1, 6, "eligible"),
+    ("biedt_otago_groep", "otago_groep_begeleide_groepsmomenten", 1, 7, "not-eligible"),
+    ("biedt_in_balans", "in_balans_begeleide_groepsmomenten", 2, 6, "eligible"),
+    ("biedt_in_balans", "in_balans_begeleide_groepsmomenten", 1, 6, "not-eligible"),  # In Balans: 2 guided
+])
+def test_zk_valpreventie_group_programmes(bundle, programme, guided_fact, guided, size, verdict):
+    facts = {**ZK_VALPREVENTIE, "biedt_otago_thuis": False, "biedt_otago_groep": False, "biedt_in_balans": False,
+             programme: True, guided_fact: guided, "valpreventie_groepsgrootte_per_begeleider": size,
+             "valpreventie_oefenmomenten_per_week": 3, "valpreventie_oefenuren_per_week": 2}
+    assert zk(bundle, facts, "addendum-valpreventie")["verdict"] == verdict
+
+
+def test_zk_partial_2024_2025_is_never_a_pass(bundle):
+    answer = answer_for(bundle, ZK_BASE, "zilveren-kruis", 2025, "fysiotherapie")
+    contracts = [c for ins in answer["insurers"] for pol in ins["policies"] for c in pol["contracts"]]
+    assert contracts and all(c["unconditioned"] and c["verdict"] == "unknown" for c in contracts)

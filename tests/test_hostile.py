@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from generator.bundle import engine_bundle
 from generator.engine import ProfileError, evaluate
+from generator.engine.evaluate import ENGINE_VERSION
 from generator.load import LoadError, load_text
 from generator.validate import load_catalog
 
@@ -49,7 +50,7 @@ def test_check_cli_prints_text_and_stable_json(tmp_path: Path):
     assert "Beste haalbare: Overeenkomst Fysiotherapie – Tariefgroep B" in text.stdout
     first = subprocess.run(base + ["--format", "json"], cwd=REPO, capture_output=True, text=True, timeout=120)
     second = subprocess.run(base + ["--format", "json"], cwd=REPO, capture_output=True, text=True, timeout=120)
-    assert first.stdout == second.stdout and '"engine_version": 1' in first.stdout
+    assert first.stdout == second.stdout and f'"engine_version": {ENGINE_VERSION}' in first.stdout
     unknown = subprocess.run(base[:-2] + ["--insurer", "nope"], cwd=REPO, capture_output=True, text=True)
     assert unknown.returncode == 1 and "--insurer nope: unknown" in unknown.stderr
 
@@ -84,7 +85,7 @@ def test_fuzz_engine_accepts_or_rejects_cleanly(bundle, profile):
     except ProfileError as exc:
         assert exc.problems
     else:
-        assert answer["engine_version"] == 1
+        assert answer["engine_version"] == ENGINE_VERSION
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

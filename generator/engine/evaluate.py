@@ -14,7 +14,7 @@ from .logic import MET, NOT_MET, UNKNOWN, from_bool, k_and, k_not, k_or
 from .profile import check_profile
 from .text import Texts
 
-ENGINE_VERSION = 1
+ENGINE_VERSION = 2
 ORDER = {"lt": lambda a, b: a < b, "le": lambda a, b: a <= b, "gt": lambda a, b: a > b,
          "ge": lambda a, b: a >= b, "eq": lambda a, b: a == b, "ne": lambda a, b: a != b}
 VERDICT = {MET: "eligible", NOT_MET: "not-eligible", UNKNOWN: "unknown"}
@@ -246,7 +246,12 @@ class PolicyEvaluator:
                 best = t
             elif best is None and status == UNKNOWN:
                 maybe_better.append(t["id"])
-        status = k_or([t["_status"] for t in tiers]) if tiers else base
+        # nothing to check (e.g. a partial policy that only names a contract) is not a pass
+        unconditioned = not base_results and not any(t.get("criterion") for t in c.get("tiers", []))
+        if unconditioned:
+            status = UNKNOWN
+        else:
+            status = k_or([t["_status"] for t in tiers]) if tiers else base
         if best is None:
             maybe_better = []
         needed = _needed(base_results) if status != MET and not tiers else []
@@ -255,6 +260,7 @@ class PolicyEvaluator:
             "verdict": VERDICT[status], "_status": status,
             "best_tier": best["id"] if best else None, "best_tier_name": best["name"] if best else None,
             "maybe_better": maybe_better,
+            "unconditioned": unconditioned,
             "requirements": requirements,
             "criterion": own.to_json() if own else None,
             "tiers": tiers, "needed": [leaf.leaf_json() for leaf in needed],

@@ -393,6 +393,10 @@
       el("span", { "class": "iw-verdict", "aria-hidden": "true", text: ICON[c.verdict] + " " }),
       el("strong", { text: c.name }), ": " + VERDICT_TEXT[c.verdict] +
         (c.best_tier_name ? " – " + c.best_tier_name : "")]);
+    if (c.unconditioned) {
+      li.appendChild(el("p", { "class": "iw-unconditioned",
+                               text: "Het beleid noemt hiervoor geen voorwaarden die te toetsen zijn." }));
+    }
     var why = el("details", { "class": "iw-why" }, [el("summary", { text: "Waarom" })]);
     var tree = el("ul", { "class": "iw-tree" });
     c.requirements.forEach(function (r) { tree.appendChild(self.node(r.result, r.title)); });
