@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 import pytest
 
@@ -84,6 +84,30 @@ def test_checker_runs_in_the_browser_and_keeps_data_local(site: Path, tmp_path: 
         hosts = {urlparse(u).hostname for u in requests if u.startswith("http")}
         assert hosts == {"127.0.0.1"}, sorted(hosts)
         assert posts == []  # nothing is ever sent
+        context.close()
+
+
+SNAPSHOT_STORED = """caches.open("inkoopwijzer-pyodide-snapshot").then((c) => c.keys()).then((k) => k.length > 0)"""
+
+
+def test_second_visit_restores_the_interpreter_snapshot_with_the_same_answers(site: Path):
+    """The worker caches a snapshot of the booted interpreter; a restored one answers alike."""
+    facts = {"alle_therapeuten_big": True, "alle_fysiotherapeuten_kwaliteitsregister": True, "behandelindex": 95}
+    url_fragment = "#profiel=" + quote(json.dumps(facts, separators=(",", ":")))
+    with serve(site) as base, browser() as b:
+        context = b.new_context()
+        seen = []
+        for visit in ("boot", "snapshot"):
+            page = context.new_page()
+            page.goto(f"{base}/checker/{url_fragment}")
+            wait_until(page, "window.__iwChecker && window.__iwChecker.firstVerdictMs > 0", timeout=120)
+            wait_until(page, "document.querySelector('[data-contract=\"fysiotherapie\"]').dataset.verdict === 'eligible'")
+            assert page.evaluate("window.__iwChecker.runtime") == visit
+            if visit == "boot":
+                wait_until(page, SNAPSHOT_STORED)
+            seen.append(page.locator(".iw-results").inner_text())
+            page.close()
+        assert seen[0] == seen[1] and "Tariefgroep B" in seen[1]
         context.close()
 
 

@@ -1,7 +1,59 @@
 // Inkoopwijzer checker worker: runs the Python engine in Pyodide, off the main thread.
 // Everything is loaded from the site's own origin: the Pyodide runtime (npm package,
 // published under assets/pyodide/), the engine archive and the data bundle.
-import { loadPyodide } from "../pyodide/pyodide.mjs";
+import { loadPyodide, version as pyodideVersion } from "../pyodide/pyodide.mjs";
+
+// Starting Pyodide means compiling its wasm and booting the interpreter: most of the
+// time to a first verdict. After the first visit the worker keeps a memory snapshot of
+// the freshly booted interpreter (taken before any engine code or practice data runs, so
+// it holds nothing of the user's) in the browser's Cache Storage; later visits restore it
+// instead of booting. Any failure falls back to a normal boot.
+const SNAPSHOT_CACHE = "inkoopwijzer-pyodide-snapshot";
+const INDEX_URL = new URL("../pyodide/", import.meta.url).href;
+const SNAPSHOT_KEY = new URL(`memory-snapshot-${pyodideVersion}.bin`, INDEX_URL).href;
+
+async function snapshotCache() {
+  try { return self.caches ? await self.caches.open(SNAPSHOT_CACHE) : null; } catch (err) { return null; }
+}
+
+async function readSnapshot() {
+  const cache = await snapshotCache();
+  if (!cache) return null;
+  try {
+    const hit = await cache.match(SNAPSHOT_KEY);
+    return hit ? new Uint8Array(await hit.arrayBuffer()) : null;
+  } catch (err) { return null; }
+}
+
+async function storeSnapshot(bytes) {
+  const cache = await snapshotCache();
+  if (!cache) return;
+  try {
+    for (const old of await cache.keys()) if (old.url !== SNAPSHOT_KEY) await cache.delete(old);
+    await cache.put(SNAPSHOT_KEY, new Response(bytes, { headers: { "Content-Type": "application/octet-stream" } }));
+  } catch (err) { /* quota or private mode: the next visit boots normally */ }
+}
+
+async function dropSnapshot() {
+  const cache = await snapshotCache();
+  if (cache) { try { await cache.delete(SNAPSHOT_KEY); } catch (err) { /* nothing to drop */ } }
+}
+
+async function bootPython() {
+  const snapshot = await readSnapshot();
+  if (snapshot) {
+    try {
+      return { pyodide: await loadPyodide({ indexURL: INDEX_URL, packages: [], _loadSnapshot: snapshot }),
+               runtime: "snapshot" };
+    } catch (err) {
+      await dropSnapshot();
+    }
+  }
+  const pyodide = await loadPyodide({ indexURL: INDEX_URL, packages: [], _makeSnapshot: true });
+  let made = null;
+  try { made = pyodide.makeMemorySnapshot(); } catch (err) { made = null; }
+  return { pyodide, runtime: "boot", made };
+}
 
 let runRequest = null;
 let ready = null;
@@ -14,13 +66,13 @@ async function start(engineUrl, bundleUrl) {
   const t0 = performance.now();
   progress("runtime", "Python-omgeving laden");
   let pyodideMs = 0;
-  const [pyodide, engine, bundle] = await Promise.all([
-    loadPyodide({ indexURL: new URL("../pyodide/", import.meta.url).href, packages: [] })
-      .then((p) => { pyodideMs = performance.now() - t0; return p; }),
+  const [booted, engine, bundle] = await Promise.all([
+    bootPython().then((b) => { pyodideMs = performance.now() - t0; return b; }),
     fetch(engineUrl).then((r) => { if (!r.ok) throw new Error("engine " + r.status); return r.arrayBuffer(); }),
     fetch(bundleUrl).then((r) => { if (!r.ok) throw new Error("bundle " + r.status); return r.text(); }),
   ]);
   progress("engine", "Regels laden");
+  const pyodide = booted.pyodide;
   const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
   pyodide.unpackArchive(new Uint8Array(engine), "zip", { extractDir: sitePackages });
   pyodide.globals.set("BUNDLE_TEXT", bundle);
@@ -41,7 +93,8 @@ def run_request(text):
   runRequest = pyodide.globals.get("run_request");
   const total = performance.now() - t0;
   progress("ready", `klaar in ${Math.round(total)} ms`);
-  return { ms: total, pyodideMs, startedAt: performance.timeOrigin + t0 };
+  if (booted.made) storeSnapshot(booted.made);  // in the background, after the engine is ready
+  return { ms: total, pyodideMs, runtime: booted.runtime, startedAt: performance.timeOrigin + t0 };
 }
 
 self.onmessage = async (event) => {

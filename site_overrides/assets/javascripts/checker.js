@@ -322,7 +322,7 @@
       return;
     }
     if (msg.type === "ready") {
-      this.workerTiming = { workerReadyMs: msg.ms, pyodideMs: msg.pyodideMs,
+      this.workerTiming = { workerReadyMs: msg.ms, pyodideMs: msg.pyodideMs, runtime: msg.runtime,
                             workerStartedMs: msg.startedAt - performance.timeOrigin };
       return;
     }
