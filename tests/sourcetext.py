@@ -31,6 +31,26 @@ def source_text(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def text_fixture(name: str):
+    """A module-scoped ``text`` fixture holding one source file's text."""
+
+    @pytest.fixture(scope="module", name="text")
+    def _text() -> str:
+        return source_text(name)
+
+    return _text
+
+
+def policy_fixture(key: str, name: str):
+    """A module-scoped fixture named ``name`` holding the policy ``key`` of the real catalog."""
+
+    @pytest.fixture(scope="module", name=name)
+    def _policy(catalog):
+        return catalog.policies[key].policy
+
+    return _policy
+
+
 def section(text: str, start: str, end: str | None = None) -> str:
     """The part of ``text`` from the first ``start`` up to the next ``end`` (exclusive)."""
     i = text.index(start)

@@ -4,23 +4,15 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import pytest
-
-from tests.sourcetext import deadline_dates, dutch_dates, normalise, section, source_text
+from tests.sourcetext import deadline_dates, dutch_dates, normalise, policy_fixture, section, text_fixture
 from generator.model import iter_criteria
 
 SOURCE = "kngf-analyse-zorg-en-zekerheid-fysiotherapie-2024.txt"
 KEY = "zorg-en-zekerheid/paramedische-zorg-2024"
 
 
-@pytest.fixture(scope="module")
-def text() -> str:
-    return source_text(SOURCE)
-
-
-@pytest.fixture(scope="module")
-def policy(catalog):
-    return catalog.policies[KEY].policy
+text = text_fixture(SOURCE)
+policy = policy_fixture(KEY, "policy")
 
 
 _walk = iter_criteria  # every criterion node, parents first

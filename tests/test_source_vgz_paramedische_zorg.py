@@ -8,25 +8,15 @@ from datetime import date
 
 import pytest
 
-from tests.sourcetext import deadline_dates, dutch_dates, normalise, section, source_text
+from tests.sourcetext import deadline_dates, dutch_dates, normalise, policy_fixture, section, text_fixture
 from generator.model import iter_criteria
 
 SOURCE = "vgz-paramedische-zorg-2024.txt"
 
 
-@pytest.fixture(scope="module")
-def text() -> str:
-    return source_text(SOURCE)
-
-
-@pytest.fixture(scope="module")
-def policy(catalog):
-    return catalog.policies["vgz/paramedische-zorg-2024"].policy
-
-
-@pytest.fixture(scope="module")
-def policy_2023(catalog):
-    return catalog.policies["vgz/paramedische-zorg-2023"].policy
+text = text_fixture(SOURCE)
+policy = policy_fixture("vgz/paramedische-zorg-2024", "policy")
+policy_2023 = policy_fixture("vgz/paramedische-zorg-2023", "policy_2023")
 
 
 walk = iter_criteria  # every criterion node, parents first

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.sourcetext import deadline_dates, dutch_dates, normalise, section, source_text
+from tests.sourcetext import deadline_dates, dutch_dates, normalise, policy_fixture, section, text_fixture
 
 SOURCE = "vgz-wijkverpleging-2024.txt"
 KEY_2024 = "vgz/wijkverpleging-2024"
@@ -39,19 +39,9 @@ def table_rows(table: str) -> list[str]:
     return rows
 
 
-@pytest.fixture(scope="module")
-def text() -> str:
-    return source_text(SOURCE)
-
-
-@pytest.fixture(scope="module")
-def p2024(catalog):
-    return catalog.policies[KEY_2024].policy
-
-
-@pytest.fixture(scope="module")
-def p2023(catalog):
-    return catalog.policies[KEY_2023].policy
+text = text_fixture(SOURCE)
+p2024 = policy_fixture(KEY_2024, "p2024")
+p2023 = policy_fixture(KEY_2023, "p2023")
 
 
 def leaves(crit):

@@ -5,10 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import pytest
-
 from generator.model import iter_criteria
-from tests.sourcetext import deadline_dates, dutch_dates, normalise, section, source_text
+from tests.sourcetext import deadline_dates, dutch_dates, normalise, policy_fixture, section, text_fixture
 
 SOURCE = "zilveren-kruis-fysiotherapie-2026-2027.txt"
 KEY = "zilveren-kruis/fysiotherapie-2026-2027"
@@ -23,19 +21,9 @@ PLANNING = ("Planning en termijnen \n\nLees", "Naleving en controle")
 NOT_DEADLINES = {date(2023, 7, 1)}
 
 
-@pytest.fixture(scope="module")
-def text() -> str:
-    return source_text(SOURCE)
-
-
-@pytest.fixture(scope="module")
-def policy(catalog):
-    return catalog.policies[KEY].policy
-
-
-@pytest.fixture(scope="module")
-def previous(catalog):
-    return catalog.policies[KEY_PREVIOUS].policy
+text = text_fixture(SOURCE)
+policy = policy_fixture(KEY, "policy")
+previous = policy_fixture(KEY_PREVIOUS, "previous")
 
 
 def _contract(policy, cid):

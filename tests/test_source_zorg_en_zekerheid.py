@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import pytest
-
-from tests.sourcetext import deadline_dates, dutch_dates, normalise, section, source_text
+from tests.sourcetext import deadline_dates, dutch_dates, normalise, policy_fixture, section, text_fixture
 from generator.model import iter_criteria
 
 SOURCE = "zorg-en-zekerheid-paramedische-zorg-2026.txt"
@@ -34,19 +32,9 @@ CONTRACT_NAMES = {
 }
 
 
-@pytest.fixture(scope="module")
-def text() -> str:
-    return source_text(SOURCE)
-
-
-@pytest.fixture(scope="module")
-def policy(catalog):
-    return catalog.policies[KEY].policy
-
-
-@pytest.fixture(scope="module")
-def policy_2025(catalog):
-    return catalog.policies[KEY_2025].policy
+text = text_fixture(SOURCE)
+policy = policy_fixture(KEY, "policy")
+policy_2025 = policy_fixture(KEY_2025, "policy_2025")
 
 
 _walk = iter_criteria  # every criterion node, parents first
