@@ -7,7 +7,7 @@ from ..model import Catalog
 from .dates import when_sort_key, when_text
 from .ics import Feed, deadline_care_types, event_path, feeds
 from .pages import ACTORS, AUDIENCES, CHANNELS, policy_url
-from .portal import WIDE, _page_link
+from .portal import WIDE, page_link
 
 AGENDA = "agenda/index.md"
 
@@ -31,7 +31,7 @@ def agenda_page(catalog: Catalog, site_url: str) -> str:
                 f'data-verzekeraar="{escape(rec.insurer_id)}" data-zorgsoort=" {" ".join(cts)} " '
                 f'data-doelgroep=" {" ".join(dl.audience)} ">'
                 f'<td data-sort="{day.isoformat()}">{escape(when_text(dl.when))}</td>'
-                f'<td><a href="{escape(_page_link(AGENDA, policy_url(rec), dl.id))}">{escape(dl.action)}</a></td>'
+                f'<td><a href="{escape(page_link(AGENDA, policy_url(rec), dl.id))}">{escape(dl.action)}</a></td>'
                 f'<td>{escape(ins.short_name)}</td>'
                 f'<td>{escape(", ".join(catalog.care_types[c].name for c in cts))}</td>'
                 f'<td>{escape(ACTORS[dl.actor])}</td>'

@@ -206,7 +206,8 @@ def calendar(name: str, description: str, occs: list[Occurrence], catalog: Catal
         events.append(cache[occ.uid])
     head = cal.to_ical()
     end = b"END:VCALENDAR\r\n"
-    assert head.endswith(end)
+    if not head.endswith(end):  # icalendar changed its output: fail loudly, never write a broken feed
+        raise RuntimeError(f"unexpected end of calendar {name!r}: {head[-40:]!r}")
     return head[: -len(end)] + b"".join(events) + end
 
 

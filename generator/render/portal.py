@@ -38,7 +38,7 @@ def term_url(term_id: str) -> str:
     return f"{GLOSSARY_DIR}/{term_id}.md"
 
 
-def _page_link(from_page: str, to_md: str, anchor: str | None = None) -> str:
+def page_link(from_page: str, to_md: str, anchor: str | None = None) -> str:
     """Link to a generated page as its final URL (directory URLs), for raw HTML."""
     rel = str(relative(from_page, to_md))
     rel = rel[:-3] + "/" if rel.endswith(".md") else rel
@@ -64,7 +64,7 @@ class Portal:
         table_id = f"vergelijk-{cmp.slug}"
         head = "".join(
             f'<th scope="col" data-insurer="{escape(c.rec.insurer_id)}">'
-            f'<a href="{escape(_page_link(page, policy_url(c.rec)))}">{escape(ins.short_name)}</a>'
+            f'<a href="{escape(page_link(page, policy_url(c.rec)))}">{escape(ins.short_name)}</a>'
             f'<br><small>{escape(c.rec.policy.title)}'
             f'{" (gedeeltelijk)" if c.rec.policy.completeness == "partial" else ""}</small></th>'
             for c, ins in zip(cmp.columns, insurers)
@@ -84,7 +84,7 @@ class Portal:
                              if rule.unknown else "")
                     scope = f"<strong>{escape(rule.scope)}:</strong> " if rule.scope and rule.scope not in (
                         "contract", "module", "addendum", "arrangement") else ""
-                    href = escape(_page_link(page, policy_url(col.rec), rule.anchor))
+                    href = escape(page_link(page, policy_url(col.rec), rule.anchor))
                     items.append(f'<li>{badge}{scope}<a href="{href}">{escape(rule.text)}</a></li>')
                 unknown = any(r.unknown for r in rules)
                 cells.append(f'<td data-insurer="{escape(col.rec.insurer_id)}"'
@@ -145,7 +145,7 @@ er niets over zegt.
         insurer = self.catalog.insurers[cmp.insurer_id]
         table_id = f"jaren-{cmp.slug}"
         head = "".join(
-            f'<th scope="col"><a href="{escape(_page_link(page, policy_url(r)))}">{escape(r.year_label)}</a>'
+            f'<th scope="col"><a href="{escape(page_link(page, policy_url(r)))}">{escape(r.year_label)}</a>'
             f'{"<br><small>gedeeltelijk</small>" if r.policy.completeness == "partial" else ""}</th>'
             for r in cmp.policies)
         body = []
@@ -160,7 +160,7 @@ er niets over zegt.
                     content = '<span class="iw-badge iw-badge--absent">niet in dit beleid</span>'
                     klass = "iw-absent"
                 else:
-                    href = escape(_page_link(page, policy_url(rec), anchor))
+                    href = escape(page_link(page, policy_url(rec), anchor))
                     content = f'<a href="{href}">{escape(text)}</a>'
                 if changed:
                     klass = (klass + " iw-changed").strip()
@@ -282,7 +282,7 @@ ontbrekend onderdeel betekent daar "niet bekend", niet "vervallen".
         deadlines.sort(key=lambda t: (t[0], t[1].key, t[2].id))
         items = "".join(
             f'<li data-date="{d.isoformat()}"><strong>{escape(when_text(dl.when))}</strong> – '
-            f'<a href="{escape(_page_link(page, policy_url(rec), dl.id))}">'
+            f'<a href="{escape(page_link(page, policy_url(rec), dl.id))}">'
             f'[{escape(self.catalog.insurers[rec.insurer_id].short_name)}] {escape(dl.action)}</a></li>'
             for d, rec, dl in deadlines)
         amendments = sorted(((a.date, rec, a) for rec in self.catalog.policies.values()
