@@ -6,11 +6,32 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-VENV=.venv
+VENV=${INKOOPWIJZER_VENV:-.venv}
 PY=${PYTHON:-python3}
 export NO_MKDOCS_2_WARNING=1
 
-log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+if [ -t 2 ]; then
+  log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+else
+  log() { printf '==> %s\n' "$*" >&2; }
+fi
+
+# Installers are quiet unless something fails; then their whole output is shown.
+quietly() {
+  local out
+  out=$(mktemp)
+  if ! "$@" >"$out" 2>&1; then
+    cat "$out" >&2
+    rm -f "$out"
+    log "failed: $*"
+    exit 1
+  fi
+  rm -f "$out"
+}
+
+pip_install() {
+  quietly "$VENV/bin/python" -m pip install --disable-pip-version-check "$@"
+}
 
 ensure_venv() {
   if [ ! -x "$VENV/bin/python" ]; then
@@ -21,11 +42,11 @@ ensure_venv() {
   want=$(cat pyproject.toml | sha256sum | cut -d' ' -f1)
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     log "installing Python packages ($1)"
-    "$VENV/bin/python" -m pip install --quiet --upgrade pip >/dev/null
+    pip_install --upgrade pip
     if [ "$1" = test ]; then
-      "$VENV/bin/python" -m pip install --quiet -e ".[test]"
+      pip_install -e ".[test]"
     else
-      "$VENV/bin/python" -m pip install --quiet -e .
+      pip_install -e .
     fi
     echo "$want" > "$stamp"
   fi
@@ -35,7 +56,11 @@ ensure_npm() {
   [ -f package.json ] || return 0
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     log "installing npm packages"
-    if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
+    if [ -f package-lock.json ]; then
+      quietly npm ci --no-audit --no-fund
+    else
+      quietly npm install --no-audit --no-fund
+    fi
   fi
 }
 
@@ -44,14 +69,15 @@ ensure_chromium() {
   log "installing Debian's Chromium (apt-get install chromium)"
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+  quietly $sudo apt-get update
+  quietly $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
 }
 
 case "${1:-}" in
   serve)
     ensure_venv base
     ensure_npm
+    log "building the site and serving it on http://127.0.0.1:8000/ (Ctrl+C stops)"
     exec "$VENV/bin/inkoopwijzer" serve --dev-addr 127.0.0.1:8000
     ;;
   build)

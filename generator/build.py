@@ -1,9 +1,10 @@
-"""Stage 5: validate, then let mkdocs build the site into a fresh folder and swap it in.
+"""Stage 5: validate, then let the site builder write the site into a fresh folder and swap it in.
 
-A failed build never leaves a half-written site: mkdocs writes into a temporary sibling
-folder, which replaces the output folder only when everything succeeded. Builds are
-reproducible: the build date comes from SOURCE_DATE_EPOCH, by default derived from the
-newest date in the data, never from the clock.
+The site builder is ProperDocs, the maintained drop-in fork of mkdocs 1.6 (same
+``mkdocs.yml``, same hooks, runs mkdocs-material unchanged). A failed build never leaves a
+half-written site: it writes into a temporary sibling folder, which replaces the output
+folder only when everything succeeded. Builds are reproducible: the build date comes from
+SOURCE_DATE_EPOCH, by default derived from the newest date in the data, never from the clock.
 """
 from __future__ import annotations
 
@@ -76,11 +77,20 @@ def validated_catalog(config_file: Path) -> tuple[Catalog, list[Problem]]:
     return catalog, [p for p in problems if p.severity == "warning"]
 
 
+def _site_builder() -> None:
+    """Route every ``mkdocs.*`` import (mkdocs-material, our hook) to ProperDocs.
+
+    Must run before the theme is loaded; ProperDocs' own command line does the same.
+    """
+    import properdocs.replacement  # noqa: F401
+
+
 def build_site(config_file: Path, out_dir: Path | None = None) -> BuildResult:
-    """Validate the data, build with mkdocs (strict) and atomically replace ``out_dir``."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
+    """Validate the data, build (strict) and atomically replace ``out_dir``."""
+    _site_builder()
+    from properdocs.commands.build import build
+    from properdocs.config import load_config
+    from properdocs.exceptions import MkDocsException
 
     if not config_file.is_file():
         raise InkoopwijzerError(f"{config_file}: no such file")
@@ -93,11 +103,12 @@ def build_site(config_file: Path, out_dir: Path | None = None) -> BuildResult:
     try:
         _quiet_mkdocs()
         cfg = load_config(config_file=str(config_file), site_dir=str(staging), strict=True)
+        cfg.plugins.on_startup(command="build", dirty=False)
         try:
             with build_epoch(catalog):
                 build(cfg)
         except MkDocsException as exc:
-            raise InkoopwijzerError(f"mkdocs build failed: {exc}") from None
+            raise InkoopwijzerError(f"site build failed: {exc}") from None
         pages = sum(1 for _ in staging.rglob("index.html"))
         _swap(staging, target)
     except BaseException:
@@ -130,18 +141,36 @@ def _swap(staging: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+# The site builder logs under both names: its own, and 'mkdocs' for themes and hooks.
+BUILDER_LOGGERS = ("properdocs", "mkdocs")
+
+
+def _log_builder(level: int) -> None:
+    """Show the site builder's messages at ``level`` and above, one plain line each."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s" if level > logging.INFO
+                                           else "%(message)s"))
+    for name in BUILDER_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.setLevel(level)
+        logger.propagate = False
+        logger.handlers[:] = [handler]
+
+
 def _quiet_mkdocs() -> None:
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
-    if not logging.getLogger("mkdocs").handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-        logging.getLogger("mkdocs").addHandler(handler)
+    _log_builder(logging.WARNING)
 
 
 def serve_site(config_file: Path, dev_addr: str) -> None:
-    """Validate first (clear errors), then serve with live reload."""
-    from mkdocs.commands.serve import serve
+    """Validate first (clear errors), then serve with live reload.
+
+    Says where the site is served and when each rebuild starts and ends, so a newcomer
+    sees that it works.
+    """
+    _site_builder()
+    from properdocs.commands.serve import serve
 
     catalog, _ = validated_catalog(config_file)
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(data_epoch(catalog)))
+    _log_builder(logging.INFO)
     serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)

@@ -62,7 +62,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .build import build_site
 
     result = build_site(Path(args.config), Path(args.out) if args.out else None)
-    _print_problems(result.warnings)
+    own = [p for p in result.warnings if not p.source_note]
+    _print_problems(own)
+    notes = len(result.warnings) - len(own)
+    if notes:
+        print(f"{notes} source note(s) about the insurers' own texts; 'inkoopwijzer validate' lists them",
+              file=sys.stderr)
     print(f"built {result.pages} pages into {result.out_dir}", file=sys.stderr)
     return 0
 

@@ -1,8 +1,8 @@
-"""The one mkdocs hook: validated policies become generated pages and open data.
+"""The one site-builder hook: validated policies become generated pages and open data.
 
-mkdocs loads this file (``hooks:`` in mkdocs.yml) for ``build`` and ``serve`` alike, so
-live reload and the CLI build run the same pipeline: load -> validate -> model ->
-render -> mkdocs writes.
+ProperDocs (the maintained fork of mkdocs 1.6) loads this file (``hooks:`` in mkdocs.yml)
+for ``build`` and ``serve`` alike, so live reload and the CLI build run the same pipeline:
+load -> validate -> model -> render -> the site builder writes.
 """
 from __future__ import annotations
 
@@ -11,19 +11,24 @@ import hashlib
 import logging
 import re
 from pathlib import Path
+from typing import Any
 
-from mkdocs.exceptions import Abort
-from mkdocs.structure.files import File, Files
+from properdocs.exceptions import Abort
+from properdocs.structure.files import File, Files
 
 from generator.errors import Problem
-from generator.model import Catalog
 from generator.errors import InkoopwijzerError
 from generator.render.checker import PYODIDE_FILES, checker_files, pyodide_dir
 from generator.render.site import render_site
 from generator.validate import load_catalog
 
 log = logging.getLogger("mkdocs.plugins.inkoopwijzer")
-_state: dict[str, Catalog] = {}
+_state: dict[str, Any] = {"serving": False}
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    """Remember whether this is ``serve``: only then may the live-reload script run."""
+    _state["serving"] = command == "serve"
 
 
 def _policies_dir(config) -> Path:
@@ -34,9 +39,9 @@ def _policies_dir(config) -> Path:
 def on_config(config):
     root = _policies_dir(config)
     catalog, problems = load_catalog(root, str(root.relative_to(Path.cwd())) if root.is_relative_to(Path.cwd()) else str(root))
-    for problem in problems:
-        if problem.severity == "warning":
-            log.info(str(problem))
+    warnings = [p for p in problems if p.severity == "warning"]
+    if warnings:
+        log.info("%d data warning(s) and source note(s); 'inkoopwijzer validate' lists them", len(warnings))
     errors: list[Problem] = [p for p in problems if p.severity == "error"]
     if errors or catalog is None:
         raise Abort("invalid policy data:\n" + "\n".join(str(p) for p in errors))
@@ -67,13 +72,19 @@ def on_files(files: Files, config) -> Files:
 
 
 _INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S)
-CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {hashes}; "
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {scripts}; "
        "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; "
        "worker-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'")
 
 
-def content_security_policy(html: str) -> str:
-    """A policy allowing only this origin, plus the theme's own inline scripts by hash."""
+def content_security_policy(html: str, serving: bool = False) -> str:
+    """A policy allowing only this origin, plus the theme's own inline scripts by hash.
+
+    ``serving``: the development server injects a live-reload script that differs on every
+    request, so ``serve`` (never ``build``) allows inline scripts instead.
+    """
+    if serving:
+        return CSP.format(scripts="'unsafe-inline'")
     hashes = []
     for match in _INLINE_SCRIPT.finditer(html):
         attrs, body = match.group("attrs"), match.group("body")
@@ -81,12 +92,12 @@ def content_security_policy(html: str) -> str:
             continue
         digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
         hashes.append(f"'sha256-{digest}'")
-    return CSP.format(hashes=" ".join(sorted(set(hashes))))
+    return CSP.format(scripts=" ".join(sorted(set(hashes))))
 
 
 def on_post_page(output: str, page, config) -> str:
     """Every page carries a Content-Security-Policy: only its own origin may be contacted."""
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(output)}">'
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(output, bool(_state["serving"]))}">'
     return output.replace("<head>", "<head>\n    " + meta, 1)
 
 

@@ -1,0 +1,101 @@
+"""``inkoopwijzer serve`` as a newcomer meets it: it says where the site is served and when
+each rebuild starts and ends, and an open page reloads itself after an edit (live reload
+under the page's Content-Security-Policy)."""
+from __future__ import annotations
+
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from .browser import browser, wait_until
+from .tree import make_project
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A running ``inkoopwijzer serve`` whose output lines can be awaited."""
+
+    def __init__(self, config: Path, port: int):
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "--config", str(config),
+             "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=config.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+        self.lines: list[str] = []
+        self._queue: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self._queue.put(line.rstrip("\n"))
+
+    def wait_for(self, text: str, timeout: float = 90.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self._queue.get(timeout=0.2)
+            except queue.Empty:
+                if self.proc.poll() is not None:
+                    break
+                continue
+            self.lines.append(line)
+            if text in line:
+                return line
+        raise AssertionError(f"serve never printed {text!r}; it printed:\n" + "\n".join(self.lines))
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+@pytest.fixture()
+def server(tmp_path: Path):
+    config = make_project(tmp_path)
+    port = _free_port()
+    srv = Server(config, port)
+    srv.url = f"http://127.0.0.1:{port}/"  # type: ignore[attr-defined]
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+@pytest.mark.browser
+def test_serve_says_where_and_when_and_reloads_an_open_page(server: Server, tmp_path: Path):
+    server.wait_for("Building documentation")
+    server.wait_for("Documentation built in")
+    assert server.wait_for("Serving on").endswith(f"Serving on {server.url}")  # type: ignore[attr-defined]
+    assert "Traceback" not in "\n".join(server.lines)
+
+    with browser() as b:
+        page = b.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(server.url + "over/")  # type: ignore[attr-defined]
+        page.evaluate("window.__beforeEdit = true")
+        over = tmp_path / "content" / "over.md"
+        over.write_text(over.read_text(encoding="utf-8") + "\nNieuwe zin na de wijziging.\n", encoding="utf-8")
+        server.wait_for("Detected file changes")
+        server.wait_for("Building documentation")
+        server.wait_for("Documentation built in")
+        wait_until(page, "document.body && document.body.innerText.includes('Nieuwe zin na de wijziging')",
+                   timeout=30)
+        assert page.evaluate("window.__beforeEdit === undefined"), "the page did not reload itself"
+        assert not [e for e in errors if "Content Security Policy" in e], errors
