@@ -129,5 +129,5 @@ def iter_criteria(criterion: Any) -> Iterator[Any]:
     if kind in ("all", "any"):
         for child in criterion.of:
             yield from iter_criteria(child)
-    elif kind == "not":
+    elif kind in ("not", "care-type"):
         yield from iter_criteria(criterion.of)

@@ -182,12 +182,46 @@ class EnumOption(Strict):
     label: ShortText
 
 
+class Derived(Strict):
+    """How a fact follows from others, so the checker never asks it twice.
+
+    ``ratio``: numerator / denominator x scale (a percentage of two counts); ``sum`` and
+    ``difference``: of the facts in ``of``. Yearly facts derive year by year.
+    """
+
+    kind: Literal["ratio", "sum", "difference"]
+    numerator: FactId | None = None
+    denominator: FactId | None = None
+    of: list[FactId] = Field(default_factory=list)
+    scale: Number = 1
+
+    @model_validator(mode="after")
+    def _operands(self) -> "Derived":
+        if self.kind == "ratio" and (self.numerator is None or self.denominator is None or self.of):
+            raise ValueError("a ratio needs 'numerator' and 'denominator' (and no 'of')")
+        if self.kind != "ratio" and (len(self.of) < 2 or self.numerator or self.denominator):
+            raise ValueError(f"a {self.kind} needs at least two facts in 'of'")
+        return self
+
+
+FactSubject = Literal["practice", "every-practitioner", "some-practitioner", "collaboration", "organisation",
+                      "location"]
+
+
 class Fact(Strict):
-    """Something a practice can state about itself; criteria test facts."""
+    """Something a practice can state about itself; criteria test facts.
+
+    Whose fact it is (``subject``), whether it is measured per year (``yearly``: the
+    behandelindex over 2022 is another value than the one over 2024), whether it can not
+    exist at all (``absent``: no behandelindex with 30 or fewer patients) and whether it
+    follows from other facts (``derived``, ``absent_when``) are part of the fact, so the
+    checker asks each value once, by name and year, and never asks for what cannot exist.
+    """
 
     id: FactId
-    type: Literal["boolean", "integer", "number", "money", "percentage", "enum", "date"]
-    label: ShortText = Field(description="Dutch question or label shown in the checker.")
+    type: Literal["boolean", "integer", "number", "money", "percentage", "enum", "date", "held"] = Field(
+        description="'held': a registration or certificate over time, {since, until} or 'absent'.")
+    label: ShortText = Field(description="Dutch question or label shown in the checker; names the subject.")
     help: Text | None = Field(None, description="Dutch help text: where to find the answer.")
     unit: ShortText | None = None
     min: Number | None = None
@@ -196,6 +230,15 @@ class Fact(Strict):
     term: Id | None = Field(None, description="Glossary term explaining the fact.")
     group: ShortText = Field("Algemeen", description="Section of the checker form.")
     care_types: list[Id] = Field(default_factory=list, description="Empty: relevant to all care types.")
+    subject: FactSubject = Field("practice", description="Whose fact: the practice, every or some "
+                                 "practitioner, the collaboration, the organisation, a location.")
+    yearly: bool = Field(False, description="Measured per year: profiles give {year: value}; criteria name the year.")
+    absent: ShortText | None = Field(None, description="Dutch wording of 'this does not exist' for the "
+                                     "practice; then a profile may answer 'absent'.")
+    absent_when: "Criterion | None" = Field(None, description="Absence that follows from other facts "
+                                            "(same year for yearly facts).")
+    derived: Derived | None = None
+    at_most: FactId | None = Field(None, description="Consistency: this value never exceeds that fact's.")
 
     @model_validator(mode="after")
     def _options_match_type(self) -> "Fact":
@@ -205,6 +248,8 @@ class Fact(Strict):
             raise ValueError("only enum facts take 'options'")
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        if self.absent_when is not None and self.absent is None:
+            raise ValueError("'absent_when' needs 'absent' (the wording of the absent state)")
         return self
 
 
@@ -216,6 +261,8 @@ class _CriterionBase(Strict):
     label: Text | None = Field(None, description="Dutch wording in own words; generated if absent.")
     theme: Id | None = Field(None, description="Theme for comparisons; inherited from the parent.")
     note: Id | None = Field(None, description="Id of a source note about this criterion.")
+    binding: Literal["hard", "guideline"] = Field(
+        "hard", description="'guideline': weighed by the insurer, not a hard threshold; at best unknown.")
     cite: Cite | None = None
 
 
@@ -224,6 +271,8 @@ class AllOf(_CriterionBase):
 
     kind: Literal["all"]
     of: list["Criterion"] = Field(min_length=1)
+    incomplete: bool = Field(False, description="The source breaks the list off or says 'onder andere': "
+                             "at best unknown.")
 
 
 class AnyOf(_CriterionBase):
@@ -231,6 +280,7 @@ class AnyOf(_CriterionBase):
 
     kind: Literal["any"]
     of: list["Criterion"] = Field(min_length=1)
+    incomplete: bool = Field(False, description="More options may exist than the source lists: never not-met.")
 
 
 class NotOf(_CriterionBase):
@@ -248,6 +298,7 @@ class Compare(_CriterionBase):
 
     kind: Literal["compare"]
     fact: FactId
+    year: Year | None = Field(None, description="Measurement year, for a yearly fact.")
     op: Op
     value: Number | None = Field(description="The threshold; null = the insurer has not published it yet.")
     published_by: IsoDate | None = Field(None, description="Date by which the insurer promises the value.")
@@ -258,6 +309,7 @@ class Range(_CriterionBase):
 
     kind: Literal["range"]
     fact: FactId
+    year: Year | None = Field(None, description="Measurement year, for a yearly fact.")
     min: Number | None = None
     max: Number | None = None
     min_inclusive: bool = True
@@ -282,6 +334,7 @@ class Quantile(_CriterionBase):
     kind: Literal["quantile"]
     fact: FactId = Field(description="The raw value, e.g. behandelindex.")
     position_fact: FactId = Field(description="The practice's position as a percentile (0-100).")
+    year: Year | None = Field(None, description="Measurement year of both facts, when they are yearly.")
     op: Literal["lt", "le", "gt", "ge"]
     unit: Literal["percentile", "decile"]
     rank: int = Field(ge=1, le=99)
@@ -301,6 +354,7 @@ class IsTrue(_CriterionBase):
 
     kind: Literal["is"]
     fact: FactId
+    year: Year | None = Field(None, description="Measurement year, for a yearly fact.")
     value: bool = True
 
 
@@ -309,6 +363,7 @@ class InSet(_CriterionBase):
 
     kind: Literal["in"]
     fact: FactId
+    year: Year | None = Field(None, description="Measurement year, for a yearly fact.")
     values: list[Id] = Field(min_length=1)
 
 
@@ -353,14 +408,47 @@ class HasContract(_CriterionBase):
     contracts: list[Annotated[str, Field(pattern=r"^[a-z0-9-]+(/[a-z0-9-]+)?$")]] = Field(min_length=1)
 
 
+class Absent(_CriterionBase):
+    """Met when the fact does not exist for the practice (no behandelindex: 30 or fewer patients)."""
+
+    kind: Literal["absent"]
+    fact: FactId
+    year: Year | None = Field(None, description="Measurement year, for a yearly fact.")
+
+
+class Held(_CriterionBase):
+    """A registration or certificate (a 'held' fact) is held on a date (a peilmoment)."""
+
+    kind: Literal["held"]
+    fact: FactId
+    on: IsoDate
+
+
+class ContractYear(_CriterionBase):
+    """Met when the verdict is for one of these contract years (multi-year policies)."""
+
+    kind: Literal["contract-year"]
+    years: list[Year] = Field(min_length=1)
+
+
+class ForCareType(_CriterionBase):
+    """A condition that applies only to practices of these care types; others: met."""
+
+    kind: Literal["care-type"]
+    care_types: list[Id] = Field(min_length=1)
+    of: "Criterion"
+
+
 Criterion = Annotated[
     Union[AllOf, AnyOf, NotOf, Compare, Range, Quantile, IsTrue, InSet, Registered, InRegion,
-          DateCompare, HasContract],
+          DateCompare, HasContract, Absent, Held, ContractYear, ForCareType],
     Field(discriminator="kind"),
 ]
 AllOf.model_rebuild()
 AnyOf.model_rebuild()
 NotOf.model_rebuild()
+ForCareType.model_rebuild()
+Fact.model_rebuild()
 
 # --------------------------------------------------------------------------- policy parts
 
@@ -369,15 +457,20 @@ class Term(Strict):
     """Running period (looptijd) of a contract, in contract years."""
 
     start: Year
-    end: Year | None = Field(None, description="Last contract year; null = open-ended (doorlopend).")
+    end: Year | Literal["unknown"] | None = Field(
+        None, description="Last contract year; null = open-ended (doorlopend); 'unknown' = not stated.")
     end_date: IsoDate | None = Field(None, description="Exact end date where the source gives one.")
     note: Text | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> "Term":
-        if self.end is not None and self.end < self.start:
+        if isinstance(self.end, int) and self.end < self.start:
             raise ValueError(f"term ends before it starts ({self.end} < {self.start})")
         return self
+
+    def covers(self, year: int) -> bool:
+        """Whether the contract runs in ``year`` (an unknown end is taken as still running)."""
+        return self.start <= year and (not isinstance(self.end, int) or year <= self.end)
 
 
 class Tier(Strict):
@@ -388,6 +481,18 @@ class Tier(Strict):
     criterion: Criterion | None = Field(None, description="Extra conditions on top of the contract's; null = none.")
     tariff: Text | None = Field(None, description="What the tier pays, in words.")
     description: Text | None = None
+    cite: Cite
+
+
+class Cap(Strict):
+    """A rule that constrains several tiers at once: "with X at most tier C", "above 150 no
+    contract at all". Encoded once; the engine adds ``not criterion`` to every better tier."""
+
+    id: Id
+    criterion: Criterion
+    at_most: Id = Field(description="Best tier still possible when the criterion holds; 'none': no contract.")
+    label: Text | None = None
+    note: Id | None = None
     cite: Cite
 
 
@@ -406,6 +511,11 @@ class Contract(Strict):
         None, description="Entry conditions beyond the policy's requirements, incl. dependencies."
     )
     tiers: list[Tier] = Field(default_factory=list, description="Tariff groups, best first.")
+    exhaustive: bool = Field(False, description="Every practice meeting the contract's conditions gets one "
+                             "of its tiers: the contract is eligible even while the tier is unknown.")
+    caps: list[Cap] = Field(default_factory=list, description="Rules that limit the best reachable tier.")
+    incomplete: bool = Field(False, description="The source cuts the condition list off: at best unknown.")
+    introduced_by: Id | None = Field(None, description="Amendment that added this contract.")
     tariff: Text | None = None
     theme: Id | None = None
     cite: Cite
@@ -420,7 +530,17 @@ class Requirement(Strict):
     applies_to: list[Id] = Field(min_length=1, description="Contract ids, or the single word 'all'.")
     theme: Id
     criterion: Criterion
+    consequence: Literal["contract", "care", "tariff", "none"] = Field(
+        "contract", description="Not met: no contract; a part of the care is not approved or declarable; "
+        "another tariff; or nothing (an expectation or request).")
+    consequence_text: Text | None = Field(None, description="What exactly happens when it is not met, in Dutch.")
     cite: Cite
+
+    @model_validator(mode="after")
+    def _consequence_explained(self) -> "Requirement":
+        if self.consequence in ("care", "tariff") and not self.consequence_text:
+            raise ValueError(f"consequence '{self.consequence}' needs a 'consequence_text' saying what happens")
+        return self
 
 
 class SelectiveRule(Strict):
@@ -439,7 +559,8 @@ class WhenDate(Strict):
     kind: Literal["date"]
     date: IsoDate
     time: Time | None = None
-    by: bool = Field(False, description="True for 'uiterlijk' (on or before).")
+    bound: Literal["on", "by", "before"] = Field(
+        "on", description="'by': uiterlijk (on or before); 'before': vóór (strictly before); 'on': that day.")
 
 
 class WhenRange(Strict):
@@ -465,9 +586,43 @@ class WhenMonth(Strict):
 class WhenYear(Strict):
     kind: Literal["year"]
     year: Year
+    span: Literal["whole-year", "some-time"] = Field(
+        "whole-year", description="'whole-year': gedurende heel het jaar; 'some-time': ergens in het jaar.")
 
 
-When = Annotated[Union[WhenDate, WhenRange, WhenMonth, WhenYear], Field(discriminator="kind")]
+class Offset(Strict):
+    months: int = Field(0, ge=-36, le=36)
+    days: int = Field(0, ge=-366, le=366)
+
+
+class WhenRelative(Strict):
+    """A moment relative to a date the practice chooses ("één maand vóór de gewenste startdatum")."""
+
+    kind: Literal["relative"]
+    anchor: Literal["start-date"]
+    anchor_label: ShortText = Field(description="Dutch name of the anchor, e.g. 'gewenste ingangsdatum'.")
+    offset: Offset
+    bound: Literal["on", "by", "before"] = "by"
+
+
+class WhenRecurring(Strict):
+    """A recurring moment ("elk kwartaal"), from ``start`` until ``end`` (or open-ended)."""
+
+    kind: Literal["recurring"]
+    every: Literal["month", "quarter", "year"]
+    start: IsoDate
+    end: IsoDate | None = None
+    bound: Literal["on", "by", "before"] = "by"
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "WhenRecurring":
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"recurrence ends before it starts ({self.end} < {self.start})")
+        return self
+
+
+When = Annotated[Union[WhenDate, WhenRange, WhenMonth, WhenYear, WhenRelative, WhenRecurring],
+                 Field(discriminator="kind")]
 
 Channel = Literal["vecozo", "email", "website-form", "website", "letter", "zorgzoeker", "news"]
 Audience = Literal["contracted", "new", "collaborations", "all", "insured"]
@@ -545,17 +700,51 @@ class OpenQuestion(Strict):
     text: Text | None = None
     expected_by: IsoDate | None = None
     refs: list[Id] = Field(default_factory=list)
+    answered_by: Id | None = Field(None, description="Amendment that answered the question.")
+    answer: Text | None = Field(None, description="The answer, in Dutch, when answered.")
     cite: Cite
+
+    @model_validator(mode="after")
+    def _answered(self) -> "OpenQuestion":
+        if (self.answered_by is None) != (self.answer is None):
+            raise ValueError("'answered_by' and 'answer' go together")
+        return self
 
 
 class SourceNote(Strict):
-    """A place where the source contradicts itself or is ambiguous; its value is kept."""
+    """A place where the source contradicts itself or is ambiguous, or two sources disagree;
+    the source's value is kept, and the note reaches every verdict that rests on it."""
 
     id: Id
-    kind: Literal["inconsistency", "ambiguity", "typo", "omission"]
+    kind: Literal["inconsistency", "ambiguity", "typo", "omission", "conflict"]
     text: Text = Field(description="What is wrong, in own words.")
     kept: Text = Field(description="Which value the data keeps, and why.")
     refs: list[Id] = Field(default_factory=list)
+    sources: list[Id] = Field(default_factory=list, description="For a conflict: the sources that disagree.")
+    when: Criterion | None = Field(None, description="The note matters for a verdict only when this holds "
+                                   "(e.g. a value exactly on a boundary named on both sides).")
+    cite: Cite
+
+    @model_validator(mode="after")
+    def _conflict_sources(self) -> "SourceNote":
+        if self.kind == "conflict" and len(set(self.sources)) < 2:
+            raise ValueError("a conflict names the two sources that disagree in 'sources'")
+        return self
+
+
+class Continuation(Strict):
+    """Contracts of an earlier policy that keep running into this policy's years."""
+
+    policy: Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*$")] = Field(
+        description="'<insurer>/<file stem>' of the earlier policy (same insurer).")
+    contracts: list[Id] = Field(min_length=1)
+
+
+class Definition(Strict):
+    """The insurer's own definition of a registry term, shown on this policy's pages."""
+
+    term: Id = Field(description="Glossary term id.")
+    definition: Text
     cite: Cite
 
 
@@ -597,6 +786,8 @@ class Policy(Strict):
     tariffs: list[TariffFact] = Field(default_factory=list)
     open_questions: list[OpenQuestion] = Field(default_factory=list)
     source_notes: list[SourceNote] = Field(default_factory=list)
+    continues: list[Continuation] = Field(default_factory=list)
+    definitions: list[Definition] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _partial_needs_note(self) -> "Policy":

@@ -402,6 +402,41 @@ def _check_registries(cat: Catalog, docs: dict[str, list[tuple[Document, int, An
         ref(doc, (i, "term"), fact.term, "glossary", "glossary term")
         for j, ct in enumerate(fact.care_types):
             ref(doc, (i, "care_types", j), ct, "care-types", "care type")
+        _check_fact_links(cat, doc, ctx, i, fact)
+
+
+def _check_fact_links(cat: Catalog, doc: Document, ctx: _Ctx, i: int, fact: s.Fact) -> None:
+    """References between facts: derivations, consistency rules and derived absence."""
+    from .model import iter_criteria
+
+    def numeric(path: PathKey, other_id: str | None) -> None:
+        if other_id is None:
+            return
+        other = cat.facts.get(other_id)
+        if other is None:
+            ctx.error(doc, path, f"unknown fact '{other_id}'")
+        elif other.type not in NUMERIC_TYPES:
+            ctx.error(doc, path, f"fact '{other_id}' is of type {other.type}; a number is needed here")
+        elif other.yearly != fact.yearly:
+            ctx.error(doc, path, f"fact '{other_id}' and '{fact.id}' must both be yearly or both not")
+
+    if fact.derived is not None:
+        if fact.type not in NUMERIC_TYPES:
+            ctx.error(doc, (i, "derived"), f"only a numeric fact can be derived, not a {fact.type}")
+        numeric((i, "derived", "numerator"), fact.derived.numerator)
+        numeric((i, "derived", "denominator"), fact.derived.denominator)
+        for j, other in enumerate(fact.derived.of):
+            numeric((i, "derived", "of", j), other)
+    if fact.at_most is not None:
+        numeric((i, "at_most"), fact.at_most)
+    if fact.type == "boolean" and fact.absent is not None:
+        ctx.error(doc, (i, "absent"), "a yes/no fact cannot be absent; use 'no'")
+    for node in iter_criteria(fact.absent_when):
+        other_id = getattr(node, "fact", None)
+        if other_id is not None and other_id not in cat.facts:
+            ctx.error(doc, (i, "absent_when"), f"unknown fact '{other_id}'")
+        if node.kind in ("contract", "contract-year", "care-type", "region"):
+            ctx.error(doc, (i, "absent_when"), f"'{node.kind}' cannot decide whether a fact exists")
 
 
 @dataclass
@@ -414,11 +449,13 @@ class _PolicyScope:
     notes: dict[str, s.SourceNote] = field(default_factory=dict)
     all_ids: dict[str, PathKey] = field(default_factory=dict)
     used_notes: set[str] = field(default_factory=set)
+    policy_care_types: set[str] = field(default_factory=set)
+    contract_years: list[int] = field(default_factory=list)
 
 
 def _check_policy(cat: Catalog, rec: PolicyRecord, doc: Document, ctx: _Ctx) -> None:
     p = rec.policy
-    scope = _PolicyScope()
+    scope = _PolicyScope(policy_care_types=set(p.care_types), contract_years=list(p.contract_years))
 
     def declare(item_id: str | None, path: PathKey) -> None:
         if item_id is None:
@@ -514,6 +551,20 @@ def _check_policy(cat: Catalog, rec: PolicyRecord, doc: Document, ctx: _Ctx) -> 
             check_cite(base + ("tiers", j, "cite"), t.cite)
             _check_criterion(cat, scope, doc, ctx, base + ("tiers", j, "criterion"), t.criterion,
                              note_ref, check_cite)
+        for j, cap in enumerate(c.caps):
+            cap_path = base + ("caps", j)
+            declare(cap.id, cap_path)
+            check_cite(cap_path + ("cite",), cap.cite)
+            if cap.at_most != "none" and cap.at_most not in scope.tiers[c.id]:
+                ctx.error(doc, cap_path + ("at_most",),
+                          f"contract '{c.id}' has no tier '{cap.at_most}' (use a tier id or 'none')")
+            note_ref(cap_path, cap.note)
+            _check_criterion(cat, scope, doc, ctx, cap_path + ("criterion",), cap.criterion, note_ref, check_cite)
+        if c.exhaustive and not c.tiers:
+            ctx.error(doc, base + ("exhaustive",), "'exhaustive' says every practice gets one of the tiers, "
+                                                   "but this contract has no tiers")
+        if c.introduced_by is not None and c.introduced_by not in scope.amendments:
+            ctx.error(doc, base + ("introduced_by",), f"unknown amendment '{c.introduced_by}' in this policy")
         _check_tier_bands(doc, ctx, base, c)
 
     for i, rule in enumerate(p.selective_procurement):
@@ -567,13 +618,44 @@ def _check_policy(cat: Catalog, rec: PolicyRecord, doc: Document, ctx: _Ctx) -> 
     for i, q in enumerate(p.open_questions):
         check_cite(("open_questions", i, "cite"), q.cite)
         _check_item_refs(scope, doc, ctx, ("open_questions", i, "refs"), q.refs)
+        if q.answered_by is not None and q.answered_by not in scope.amendments:
+            ctx.error(doc, ("open_questions", i, "answered_by"), f"unknown amendment '{q.answered_by}' in this policy")
 
     for i, note in enumerate(p.source_notes):
         base = ("source_notes", i)
         check_cite(base + ("cite",), note.cite)
         _check_item_refs(scope, doc, ctx, base + ("refs",), note.refs)
+        for j, src in enumerate(note.sources):
+            if src not in cat.sources:
+                ctx.error(doc, base + ("sources", j), f"unknown source '{src}'")
+        if note.when is not None:
+            _check_criterion(cat, scope, doc, ctx, base + ("when",), note.when, lambda *a: False, check_cite)
         if note.id not in scope.used_notes:
             ctx.warn(doc, base, f"source note '{note.id}': {note.text}", source_note=True)
+
+    for i, cont in enumerate(p.continues):
+        base = ("continues", i)
+        earlier = cat.policies.get(cont.policy)
+        if earlier is None:
+            ctx.error(doc, base + ("policy",), f"unknown policy '{cont.policy}'")
+            continue
+        if earlier.insurer_id != rec.insurer_id:
+            ctx.error(doc, base + ("policy",), f"policy '{cont.policy}' is of another insurer")
+        elif earlier.policy.period.start >= p.period.start:
+            ctx.error(doc, base + ("policy",), f"policy '{cont.policy}' is not earlier than this one")
+        known = {c.id: c for c in earlier.policy.contracts}
+        for j, cid in enumerate(cont.contracts):
+            if cid not in known:
+                ctx.error(doc, base + ("contracts", j), f"policy '{cont.policy}' has no contract '{cid}'")
+            elif cid in scope.contracts:
+                ctx.error(doc, base + ("contracts", j), f"contract '{cid}' is also defined in this policy")
+            elif known[cid].term is not None and not any(known[cid].term.covers(y) for y in p.contract_years):
+                ctx.error(doc, base + ("contracts", j),
+                          f"contract '{cid}' does not run in any of this policy's contract years")
+
+    for i, definition in enumerate(p.definitions):
+        check_cite(("definitions", i, "cite"), definition.cite)
+        ref(("definitions", i, "term"), definition.term, "glossary", "glossary term")
 
 
 def _check_item_refs(scope: _PolicyScope, doc: Document, ctx: _Ctx, path: PathKey, refs: list[str]) -> None:
@@ -607,12 +689,20 @@ def _check_criterion(cat: Catalog, scope: _PolicyScope, doc: Document, ctx: _Ctx
         ctx.error(doc, path + ("theme",), f"unknown theme '{crit.theme}'")
     check_cite(path + ("cite",), crit.cite)
     note_ref(path, crit.note)
+    _check_year(cat, doc, ctx, path, crit)
 
     kind = crit.kind
     if kind in ("all", "any"):
         for j, child in enumerate(crit.of):
             _check_criterion(cat, scope, doc, ctx, path + ("of", j), child, note_ref, check_cite)
     elif kind == "not":
+        _check_criterion(cat, scope, doc, ctx, path + ("of",), crit.of, note_ref, check_cite)
+    elif kind == "care-type":
+        for j, ct in enumerate(crit.care_types):
+            if ct not in cat.care_types:
+                ctx.error(doc, path + ("care_types", j), f"unknown care type '{ct}'")
+            elif scope.policy_care_types and ct not in scope.policy_care_types:
+                ctx.error(doc, path + ("care_types", j), f"care type '{ct}' is not one of this policy's care types")
         _check_criterion(cat, scope, doc, ctx, path + ("of",), crit.of, note_ref, check_cite)
     elif kind in ("compare", "range"):
         fact = fact_of(NUMERIC_TYPES, "a numeric fact")
@@ -626,6 +716,23 @@ def _check_criterion(cat: Catalog, scope: _PolicyScope, doc: Document, ctx: _Ctx
         elif position.type not in ("percentage", "number", "integer"):
             ctx.error(doc, path + ("position_fact",),
                       f"fact '{crit.position_fact}' is of type {position.type}; a position needs a number")
+        elif bool(position.yearly) != bool(cat.facts.get(crit.fact) and cat.facts[crit.fact].yearly):
+            ctx.error(doc, path + ("position_fact",),
+                      f"'{crit.fact}' and its position '{crit.position_fact}' must both be yearly or both not")
+    elif kind == "absent":
+        fact = cat.facts.get(crit.fact)
+        if fact is None:
+            ctx.error(doc, path + ("fact",), f"unknown fact '{crit.fact}'")
+        elif fact.absent is None:
+            ctx.error(doc, path + ("fact",), f"fact '{crit.fact}' cannot be absent (it has no 'absent' wording)")
+    elif kind == "held":
+        fact_of({"held"}, "a 'held' fact (a registration over time)")
+    elif kind == "contract-year":
+        for j, year in enumerate(crit.years):
+            if scope.contract_years and year not in scope.contract_years:
+                ctx.error(doc, path + ("years", j),
+                          f"{year} is not one of this policy's contract years "
+                          f"{', '.join(map(str, scope.contract_years))}")
     elif kind == "is" or kind == "registered":
         fact_of({"boolean"}, "a boolean fact")
         if kind == "registered" and crit.register_id not in cat.registers:
@@ -653,6 +760,17 @@ def _check_criterion(cat: Catalog, scope: _PolicyScope, doc: Document, ctx: _Ctx
                 ctx.error(doc, path + ("contracts", j), f"unknown contract '{cid}' in this policy")
             elif tier and tier not in scope.tiers[cid]:
                 ctx.error(doc, path + ("contracts", j), f"contract '{cid}' has no tier '{tier}'")
+
+
+def _check_year(cat: Catalog, doc: Document, ctx: _Ctx, path: PathKey, crit: Any) -> None:
+    """A criterion on a yearly fact names the measurement year; one on another fact does not."""
+    fact = cat.facts.get(getattr(crit, "fact", None) or "")
+    if fact is None or not hasattr(crit, "year"):
+        return
+    if fact.yearly and crit.year is None:
+        ctx.error(doc, path + ("fact",), f"fact '{fact.id}' is measured per year; say which year ('year:')")
+    elif not fact.yearly and crit.year is not None:
+        ctx.error(doc, path + ("year",), f"fact '{fact.id}' is not measured per year; remove 'year'")
 
 
 def _check_bounds(doc: Document, ctx: _Ctx, path: PathKey, fact: s.Fact, crit: Any) -> None:
@@ -709,15 +827,19 @@ def _bands(crit: Any) -> list[tuple[str, Interval, Any]]:
     if crit.kind == "range":
         low = -math.inf if crit.min is None else crit.min
         high = math.inf if crit.max is None else crit.max
-        return [(crit.fact, (low, crit.min_inclusive, high, crit.max_inclusive), crit)]
+        return [(_band_key(crit), (low, crit.min_inclusive, high, crit.max_inclusive), crit)]
     if crit.kind == "compare" and crit.op in ("lt", "le", "gt", "ge"):
         v = crit.value
         interval = {"lt": (-math.inf, False, v, False), "le": (-math.inf, False, v, True),
                     "gt": (v, False, math.inf, False), "ge": (v, True, math.inf, False)}[crit.op]
-        return [(crit.fact, interval, crit)]
+        return [(_band_key(crit), interval, crit)]
     if crit.kind == "any":
         return [band for child in crit.of for band in _bands(child)]
     return []
+
+
+def _band_key(crit: Any) -> str:
+    return crit.fact if crit.year is None else f"{crit.fact} ({crit.year})"
 
 
 def _overlap(a: Interval, b: Interval) -> bool:

@@ -185,10 +185,10 @@ def test_an_amended_deadline_keeps_its_uid_and_its_sequence_rises(tmp_path: Path
     amended = catalog_of(policies)
     text = path.read_text(encoding="utf-8")
     original = text.replace(
-        '    when: {kind: date, date: 2025-11-10, time: "17:00", by: true}\n'
+        '    when: {kind: date, date: 2025-11-10, time: "17:00", bound: by}\n'
         '    amended_by: uitstel-ondertekening\n'
-        '    previous: [{kind: date, date: 2025-11-03, time: "17:00", by: true}]\n',
-        '    when: {kind: date, date: 2025-11-03, time: "17:00", by: true}\n')
+        '    previous: [{kind: date, date: 2025-11-03, time: "17:00", bound: by}]\n',
+        '    when: {kind: date, date: 2025-11-03, time: "17:00", bound: by}\n')
     assert original != text
     path.write_text(original, encoding="utf-8")
     before = catalog_of(policies)

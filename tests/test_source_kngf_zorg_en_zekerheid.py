@@ -64,7 +64,7 @@ def test_questionnaire_date_in_running_text(text, policy):
     day = int(m.group(1))
     matches = [d for d in policy.deadlines if d.when.kind == "date"
                and (d.when.date.month, d.when.date.day) == (10, day)]
-    assert matches and all(d.when.by for d in matches)
+    assert matches and all(d.when.bound == "by" for d in matches)
 
 
 def test_dates_in_change_list_are_encoded(text, policy):

@@ -101,7 +101,7 @@ def test_uiterlijk_rows_are_by(text, policy):
     uiterlijk = {d for d in dutch_dates(table)}
     assert len(re.findall(r"Uiterlijk \d+ \w+ \d{4}", table)) == len(uiterlijk) == 2
     rows = _table_deadlines(policy, "Overeenkomst Fysiotherapie Generiek")
-    assert {d.when.date for d in rows if d.when.kind == "date" and d.when.by} == uiterlijk
+    assert {d.when.date for d in rows if d.when.kind == "date" and d.when.bound == "by"} == uiterlijk
 
 
 def test_every_date_in_the_source_is_a_deadline(text, policy):
@@ -120,7 +120,7 @@ def test_zorgplan_deadline_carries_the_before_after_note(text, policy):
     flat = normalise(text)
     assert "Uiterlijk 1 juli 2023*" in flat and "vóór 1 juli 2023" in flat and "ná 1 juli 2023" in flat
     dl = next(d for d in policy.deadlines if d.when.kind == "date" and d.when.date == date(2023, 7, 1))
-    assert dl.note == "zorgplan-1-juli" and dl.when.by
+    assert dl.note == "zorgplan-1-juli" and dl.when.bound == "by"
 
 
 # --------------------------------------------------------------------------- change annex

@@ -101,7 +101,7 @@ def test_running_text_deadlines(text, policy):
     assert "tot uiterlijk 1 november 2025 een verzoek" in flat
     by_id = {d.id: d for d in policy.deadlines}
     assert by_id["verzoek-hogere-tariefgroep"].when.date == date(2025, 11, 1)
-    assert by_id["verzoek-hogere-tariefgroep"].when.by
+    assert by_id["verzoek-hogere-tariefgroep"].when.bound == "by"
     assert "uiterlijk in november van het lopende contractjaar" in flat
     assert by_id["bericht-tariefgroep-niet-meer-voldaan"].when.month == "2025-11"
     assert "vóór 1 oktober 2025" in flat

@@ -1,23 +1,31 @@
-"""Verdicts for a practice profile: which contract, tier, module or addendum, why, and
-what it would take.
+"""Verdicts for a practice profile: which contract, tier, module or addendum, which
+selectively procured care, why, what it would take, and what the verdict rests on.
 
 Input is plain JSON (the engine bundle the build publishes, see ``bundle.py`` in the
 generator) so the CLI, the tests and Pyodide in the browser run this very code.
 No clock, no I/O: everything needed is an argument.
+
+Levels of consequence are kept apart: a minimum requirement whose consequence is
+``contract`` decides the contract; ``care`` (a part of the care is not approved or not
+declarable), ``tariff`` and ``none`` (an expectation or request) are reported beside the
+verdict and never turn a contract into not-eligible.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
+from .facts import ABSENT, FactView
 from .logic import MET, NOT_MET, UNKNOWN, from_bool, k_and, k_not, k_or
 from .profile import check_profile
 from .text import Texts
 
-ENGINE_VERSION = 2
+ENGINE_VERSION = 3
 ORDER = {"lt": lambda a, b: a < b, "le": lambda a, b: a <= b, "gt": lambda a, b: a > b,
          "ge": lambda a, b: a >= b, "eq": lambda a, b: a == b, "ne": lambda a, b: a != b}
 VERDICT = {MET: "eligible", NOT_MET: "not-eligible", UNKNOWN: "unknown"}
+SELECTIVE_VERDICT = {MET: "may-provide", NOT_MET: "may-not-provide", UNKNOWN: "unknown"}
+NUMERIC_KINDS = ("compare", "range", "quantile")
 
 
 @dataclass
@@ -33,27 +41,26 @@ class Result:
     basis: str | None = None  # for quantiles: "value" (published threshold) or "position"
     cite: dict[str, Any] | None = None
     note: dict[str, Any] | None = None
+    guideline: str | None = None  # a weighed guideline: whether the practice meets it
 
     @property
     def is_leaf(self) -> bool:
         return not self.children
 
-    def leaves(self) -> list["Result"]:
-        if self.is_leaf:
-            return [self]
-        return [leaf for child in self.children for leaf in child.leaves()]
-
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.node["kind"], "status": self.status, "label": self.label}
-        if self.node.get("id"):
-            out["id"] = self.node["id"]
-        if self.node.get("fact"):
-            out["fact"] = self.node["fact"]
+        for key in ("id", "fact", "year"):
+            if self.node.get(key) is not None:
+                out[key] = self.node[key]
         if self.is_leaf:
             out["value"] = self.value
             out["threshold"] = self.threshold
         if self.basis:
             out["basis"] = self.basis
+        if self.guideline is not None:
+            out["guideline"] = self.guideline
+        if self.node.get("incomplete"):
+            out["incomplete"] = True
         if self.cite:
             out["cite"] = self.cite
         if self.note:
@@ -67,9 +74,11 @@ class Result:
         if self.node["kind"] == "not" and self.children and not self.node.get("label"):
             label = "Niet: " + self.children[0].label
         out = {"label": label, "status": self.status, "value": self.value, "threshold": self.threshold}
-        for key in ("id", "fact"):
-            if self.node.get(key):
+        for key in ("id", "fact", "year"):
+            if self.node.get(key) is not None:
                 out[key] = self.node[key]
+        if self.guideline is not None:
+            out["guideline"] = self.guideline
         if self.cite:
             out["cite"] = self.cite
         if self.note:
@@ -78,24 +87,27 @@ class Result:
 
 
 class PolicyEvaluator:
-    """Evaluates the contracts of one policy for one profile."""
+    """Evaluates the contracts and selective-procurement rules of one policy, for one
+    profile and one contract year."""
 
-    def __init__(self, bundle: dict[str, Any], policy: dict[str, Any], facts: dict[str, Any]):
+    def __init__(self, bundle: dict[str, Any], policy: dict[str, Any], facts: FactView,
+                 year: int | None, care_type: str | None):
         self.bundle = bundle
         self.policy = policy
         self.facts = facts
+        self.year = year
+        self.care_type = care_type
         self.contracts = {c["id"]: c for c in policy.get("contracts", [])}
         self.notes = {n["id"]: n for n in policy.get("source_notes", [])}
-        names: dict[str, str] = {}
-        for c in policy.get("contracts", []):
-            names[c["id"]] = c["name"]
-            for t in c.get("tiers", []):
-                names[f"{c['id']}/{t['id']}"] = f"{c['name']} – {t['name']}"
-        self.texts = Texts(bundle["facts"], bundle["registers"], bundle["regions"], names)
+        self.notes_by_ref: dict[str, list[str]] = {}
+        for n in policy.get("source_notes", []):
+            for ref in n.get("refs", []):
+                self.notes_by_ref.setdefault(ref, []).append(n["id"])
+        self.texts = texts_for(bundle, policy)
         self._contract_cache: dict[str, dict[str, Any]] = {}
         self._in_progress: set[str] = set()
 
-    # ------------------------------------------------------------------ citations
+    # ------------------------------------------------------------------ citations and notes
     def cite(self, cite: dict[str, Any] | None) -> dict[str, Any] | None:
         if not cite:
             return None
@@ -105,79 +117,118 @@ class PolicyEvaluator:
                 "url": cite.get("url") or source.get("url")}
 
     def note(self, note_id: str | None) -> dict[str, Any] | None:
+        """A source note as JSON, or None when it does not bear on this profile (its ``when``
+        is known not to hold)."""
         if not note_id or note_id not in self.notes:
             return None
         n = self.notes[note_id]
-        return {"id": n["id"], "kind": n["kind"], "text": n["text"], "kept": n["kept"],
-                "cite": self.cite(n.get("cite"))}
+        if n.get("when") and self._evaluate(n["when"], None).status == NOT_MET:
+            return None
+        out = {"id": n["id"], "kind": n["kind"], "text": n["text"], "kept": n["kept"],
+               "cite": self.cite(n.get("cite"))}
+        if n.get("sources"):
+            out["sources"] = list(n["sources"])
+        return out
+
+    def notes_about(self, *item_ids: str) -> list[dict[str, Any]]:
+        """Notes whose ``refs`` name one of these items (contract, tier, requirement, rule)."""
+        note_ids = sorted({nid for item in item_ids for nid in self.notes_by_ref.get(item, [])},
+                          key=list(self.notes).index)
+        return [note for note in map(self.note, note_ids) if note is not None]
 
     # ------------------------------------------------------------------ criteria
     def evaluate(self, node: dict[str, Any], cite: dict[str, Any] | None) -> Result:
         own_cite = node.get("cite") or cite
         result = self._evaluate(node, own_cite)
+        if node.get("binding") == "guideline":
+            result.guideline = result.status
+            result.status = UNKNOWN  # weighed by the insurer: never decided by the threshold alone
         result.cite = self.cite(own_cite)
         result.note = self.note(node.get("note"))
+        if result.note is None and node.get("id"):
+            about = self.notes_about(node["id"])
+            result.note = about[0] if about else None
         return result
+
+    def status_of(self, node: dict[str, Any], year: int | None) -> str:
+        """Status of a fact-only criterion in one measurement year (decides ``absent_when``)."""
+        return self._evaluate(_in_year(node, year), None).status
+
+    def _value(self, node: dict[str, Any], fact_key: str = "fact") -> Any:
+        return self.facts.get(node[fact_key], node.get("year"))
 
     def _evaluate(self, node: dict[str, Any], cite: dict[str, Any] | None) -> Result:
         kind = node["kind"]
         label = self.texts.head(node)
         if kind in ("all", "any"):
             children = [self.evaluate(child, cite) for child in node["of"]]
+            statuses = [c.status for c in children] + ([UNKNOWN] if node.get("incomplete") else [])
             combine = k_and if kind == "all" else k_or
-            return Result(node, combine([c.status for c in children]), label, children)
+            return Result(node, combine(statuses), label, children)
         if kind == "not":
             child = self.evaluate(node["of"], cite)
             return Result(node, k_not(child.status), label, [child])
-        value = self.facts.get(node["fact"]) if "fact" in node else None
+        if kind == "care-type":
+            child = self.evaluate(node["of"], cite)
+            if self.care_type is None:
+                status = k_or([UNKNOWN, child.status])
+            elif self.care_type in node["care_types"]:
+                status = child.status
+            else:
+                status = MET  # the condition is not about this practice's care type
+            return Result(node, status, label, [child], value=self.care_type, threshold=list(node["care_types"]))
+        if kind == "contract-year":
+            status = UNKNOWN if self.year is None else from_bool(self.year in node["years"])
+            return Result(node, status, label, value=self.year, threshold=list(node["years"]))
+        if kind == "contract":
+            statuses = [self._reference_status(ref) for ref in node["contracts"]]
+            return Result(node, k_or(statuses), label, value=None, threshold=list(node["contracts"]))
+        value = self._value(node)
+        if kind == "absent":
+            status = UNKNOWN if value is None else from_bool(value == ABSENT)
+            return Result(node, status, label, value=value, threshold=ABSENT)
         if kind == "compare":
             threshold = node.get("value")
-            if value is None or threshold is None:
-                return Result(node, UNKNOWN, label, value=value, threshold=threshold)
-            return Result(node, from_bool(ORDER[node["op"]](value, threshold)), label,
-                          value=value, threshold=threshold)
+            return Result(node, _compare(value, node["op"], threshold), label, value=value, threshold=threshold)
         if kind == "range":
             threshold = {"min": node.get("min"), "max": node.get("max"),
                          "min_inclusive": node.get("min_inclusive", True),
                          "max_inclusive": node.get("max_inclusive", True)}
-            if value is None:
-                return Result(node, UNKNOWN, label, value=None, threshold=threshold)
-            ok = True
-            if threshold["min"] is not None:
-                ok = ok and (value >= threshold["min"] if threshold["min_inclusive"] else value > threshold["min"])
-            if threshold["max"] is not None:
-                ok = ok and (value <= threshold["max"] if threshold["max_inclusive"] else value < threshold["max"])
-            return Result(node, from_bool(ok), label, value=value, threshold=threshold)
+            return Result(node, _in_range(value, threshold), label, value=value, threshold=threshold)
         if kind == "quantile":
-            percentile = node["rank"] * (10 if node["unit"] == "decile" else 1)
-            threshold = {"percentile": percentile, "value": node.get("value"), "reference": node["reference"]}
-            position = self.facts.get(node["position_fact"])
-            if node.get("value") is not None and value is not None:
-                return Result(node, from_bool(ORDER[node["op"]](value, node["value"])), label,
-                              value=value, threshold=threshold, basis="value")
-            if position is not None:
-                return Result(node, from_bool(ORDER[node["op"]](position, percentile)), label,
-                              value=position, threshold=threshold, basis="position")
-            return Result(node, UNKNOWN, label, value=value, threshold=threshold)
+            return self._quantile(node, label, value)
         if kind in ("is", "registered"):
             expected = node.get("value", True) if kind == "is" else True
-            status = UNKNOWN if value is None else from_bool(value == expected)
+            status = UNKNOWN if value is None else NOT_MET if value == ABSENT else from_bool(value == expected)
             return Result(node, status, label, value=value, threshold=expected)
         if kind == "in":
             status = UNKNOWN if value is None else from_bool(value in node["values"])
             return Result(node, status, label, value=value, threshold=list(node["values"]))
         if kind == "region":
-            status = UNKNOWN if value is None else from_bool(self._in_regions(value, node["regions"]))
+            status = UNKNOWN if value is None else NOT_MET if value == ABSENT else \
+                from_bool(self._in_regions(value, node["regions"]))
             return Result(node, status, label, value=value, threshold=list(node["regions"]))
         if kind == "date":
-            if value is None:
-                return Result(node, UNKNOWN, label, value=None, threshold=node["value"])
-            return Result(node, from_bool(ORDER[node["op"]](value, node["value"])), label,
-                          value=value, threshold=node["value"])
-        if kind == "contract":
-            statuses = [self._reference_status(ref) for ref in node["contracts"]]
-            return Result(node, k_or(statuses), label, value=None, threshold=list(node["contracts"]))
+            status = UNKNOWN if value is None else NOT_MET if value == ABSENT else \
+                from_bool(ORDER[node["op"]](value, node["value"]))
+            return Result(node, status, label, value=value, threshold=node["value"])
+        if kind == "held":
+            return Result(node, _held(value, node["on"]), label, value=value, threshold=node["on"])
         raise ValueError(f"unknown criterion kind {kind!r}")
+
+    def _quantile(self, node: dict[str, Any], label: str, value: Any) -> Result:
+        percentile = node["rank"] * (10 if node["unit"] == "decile" else 1)
+        threshold = {"percentile": percentile, "value": node.get("value"), "reference": node["reference"]}
+        position = self._value(node, "position_fact")
+        if value == ABSENT or position == ABSENT:
+            return Result(node, NOT_MET, label, value=ABSENT, threshold=threshold)
+        if node.get("value") is not None and value is not None:
+            return Result(node, from_bool(ORDER[node["op"]](value, node["value"])), label,
+                          value=value, threshold=threshold, basis="value")
+        if position is not None:
+            return Result(node, from_bool(ORDER[node["op"]](position, percentile)), label,
+                          value=position, threshold=threshold, basis="position")
+        return Result(node, UNKNOWN, label, value=value, threshold=threshold)
 
     def _in_regions(self, region: str, wanted: list[str]) -> bool:
         regions = self.bundle["regions"]
@@ -197,12 +248,22 @@ class PolicyEvaluator:
         cid, _, tier = ref.partition("/")
         if cid not in self.contracts or cid in self._in_progress:
             return UNKNOWN  # a dependency cycle cannot be decided
+        if not self.offered(self.contracts[cid]):
+            return NOT_MET  # not offered in this contract year
         result = self.contract(cid)
         if not tier:
             return result["_status"]
         return next((t["_status"] for t in result["tiers"] if t["tier"] == tier), UNKNOWN)
 
     # ------------------------------------------------------------------ contracts
+    def offered(self, c: dict[str, Any]) -> bool:
+        """Whether the contract runs in the evaluated contract year (its own term)."""
+        term = c.get("term")
+        if not term or self.year is None:
+            return True
+        end = term.get("end")
+        return term["start"] <= self.year and (not isinstance(end, int) or self.year <= end)
+
     def requirements_for(self, cid: str) -> list[dict[str, Any]]:
         return [r for r in self.policy.get("requirements", [])
                 if "all" in r["applies_to"] or cid in r["applies_to"]]
@@ -218,54 +279,188 @@ class PolicyEvaluator:
         self._contract_cache[cid] = result
         return result
 
+    def _cap(self, cap: dict[str, Any], contract_cite: dict[str, Any]) -> Result:
+        """A cap as a condition of the tiers it constrains: 'not (cap criterion)'."""
+        label = cap.get("label") or self.texts.head(cap["criterion"])
+        node = {"kind": "not", "id": cap["id"], "label": f"Geen begrenzing: {label}", "of": cap["criterion"],
+                "note": cap.get("note")}
+        return self.evaluate(node, cap.get("cite") or contract_cite)
+
     def _contract(self, c: dict[str, Any]) -> dict[str, Any]:
-        requirements = []
+        requirements, limitations, tariff_effects, expectations = [], [], [], []
         base_results: list[Result] = []
         for req in self.requirements_for(c["id"]):
             res = self.evaluate(req["criterion"], req["cite"])
-            requirements.append({"id": req["id"], "title": req["title"], "status": res.status,
-                                 "result": res.to_json()})
-            base_results.append(res)
+            entry = {"id": req["id"], "title": req["title"], "status": res.status,
+                     "consequence": req.get("consequence", "contract"), "result": res.to_json()}
+            if req.get("consequence_text"):
+                entry["consequence_text"] = req["consequence_text"]
+            consequence = req.get("consequence", "contract")
+            if consequence == "contract":
+                requirements.append(entry)
+                base_results.append(res)
+            elif consequence == "care":
+                limitations.append(entry)
+            elif consequence == "tariff":
+                tariff_effects.append(entry)
+            else:
+                expectations.append(entry)
         own = self.evaluate(c["criterion"], c["cite"]) if c.get("criterion") else None
         if own is not None:
             base_results.append(own)
-        base = k_and([r.status for r in base_results])
+        tiers_by_id = {t["id"]: i for i, t in enumerate(c.get("tiers", []))}
+        caps = [(cap, self._cap(cap, c["cite"])) for cap in c.get("caps", [])]
+        base_results += [res for cap, res in caps if cap["at_most"] not in tiers_by_id]  # 'none': no contract
+        base = k_and([r.status for r in base_results] + ([UNKNOWN] if c.get("incomplete") else []))
+
         tiers = []
         best = None
         maybe_better: list[str] = []
-        for t in c.get("tiers", []):
+        for i, t in enumerate(c.get("tiers", [])):
             res = self.evaluate(t["criterion"], t["cite"]) if t.get("criterion") else None
-            status = k_and([base] + ([res.status] if res else []))
-            needed = _needed(base_results + ([res] if res else [])) if status != MET else []
+            limits = [r for cap, r in caps if cap["at_most"] in tiers_by_id and i < tiers_by_id[cap["at_most"]]]
+            parts = base_results + ([res] if res else []) + limits
+            status = k_and([base] + ([res.status] if res else []) + [r.status for r in limits])
+            needed = _needed(parts) if status != MET else []
+            notes = _merge_notes(_decisive_notes(parts), self.notes_about(t["id"]))
             tiers.append({"tier": t["id"], "name": t["name"], "verdict": VERDICT[status], "_status": status,
                           "criterion": res.to_json() if res else None,
+                          "caps": [{"id": r.node["id"], "label": r.label, "status": r.status} for r in limits],
                           "needed": [leaf.leaf_json() for leaf in needed],
-                          "notes": _notes(base_results + ([res] if res else [])),
+                          "notes": notes, "flags": _flags(parts, notes),
                           "cite": self.cite(t["cite"])})
             if status == MET and best is None:
-                best = t
+                best = tiers[-1]
             elif best is None and status == UNKNOWN:
                 maybe_better.append(t["id"])
+
         # nothing to check (e.g. a partial policy that only names a contract) is not a pass
         unconditioned = not base_results and not any(t.get("criterion") for t in c.get("tiers", []))
         if unconditioned:
             status = UNKNOWN
+        elif c.get("exhaustive") and tiers:
+            status = base  # the source says every practice meeting the conditions gets one of the tiers
         else:
             status = k_or([t["_status"] for t in tiers]) if tiers else base
         if best is None:
             maybe_better = []
-        needed = _needed(base_results) if status != MET and not tiers else []
+        possible = [t["tier"] for t in tiers if t["_status"] != NOT_MET]
+        needed = _needed(base_results) if status != MET and (not tiers or c.get("exhaustive")) else []
+        notes = _merge_notes(_decisive_notes(base_results), self.notes_about(c["id"]),
+                             best["notes"] if best else [t_note for t in tiers if t["_status"] == UNKNOWN
+                                                         for t_note in t["notes"]])
+        flags = _flags(base_results, notes)
+        if best:
+            flags = _merge_flags(flags, best["flags"])
+        if unconditioned:
+            flags.append({"kind": "unconditioned", "text": "Het beleid noemt hiervoor geen voorwaarden die te "
+                                                           "toetsen zijn."})
+        if c.get("incomplete"):
+            flags.append({"kind": "incomplete", "id": c["id"], "text": "De bron breekt de lijst met voorwaarden "
+                                                                      "af; meer voorwaarden zijn mogelijk."})
+        if c.get("exhaustive") and base == MET and tiers and not possible:
+            flags.append({"kind": "gap", "id": c["id"], "text": "Volgens de bron hoort elke praktijk in een van de "
+                                                               "tariefgroepen, maar geen enkele past."})
+        term = c.get("term") or {}
+        if term.get("end") == "unknown" and self.year is not None and self.year > term.get("start", self.year):
+            flags.append({"kind": "term-end-unknown", "id": c["id"],
+                          "text": "De bron noemt geen einddatum van deze overeenkomst."})
         return {
             "contract": c["id"], "name": c["name"], "kind": c["kind"], "care_types": c["care_types"],
             "verdict": VERDICT[status], "_status": status,
-            "best_tier": best["id"] if best else None, "best_tier_name": best["name"] if best else None,
-            "maybe_better": maybe_better,
+            "best_tier": best["tier"] if best else None, "best_tier_name": best["name"] if best else None,
+            "maybe_better": maybe_better, "possible_tiers": possible if c.get("exhaustive") else [],
+            "exhaustive": bool(c.get("exhaustive")),
             "unconditioned": unconditioned,
-            "requirements": requirements,
+            "requirements": requirements, "limitations": limitations,
+            "tariff_effects": tariff_effects, "expectations": expectations,
             "criterion": own.to_json() if own else None,
+            "caps": [{"id": cap["id"], "at_most": cap["at_most"], "label": r.label, "status": r.status}
+                     for cap, r in caps],
             "tiers": tiers, "needed": [leaf.leaf_json() for leaf in needed],
-            "notes": _notes(base_results), "cite": self.cite(c["cite"]),
+            "notes": notes, "flags": flags, "cite": self.cite(c["cite"]),
         }
+
+    # ------------------------------------------------------------------ selective procurement
+    def selective(self, rule: dict[str, Any]) -> dict[str, Any]:
+        """May the practice provide and declare this care under this insurer's contract?"""
+        res = self.evaluate(rule["requirement"], rule["cite"])
+        statuses = [res.status]
+        via = None
+        if rule.get("via") and rule["via"] in self.contracts:
+            contract = self.contracts[rule["via"]]
+            via_status = self._reference_status(rule["via"])
+            via = {"contract": rule["via"], "name": contract["name"], "verdict": VERDICT[via_status]}
+            statuses.append(via_status)
+        status = k_and(statuses)
+        needed = [leaf.leaf_json() for leaf in _needed([res])] if status != MET else []
+        if via and via["verdict"] != "eligible" and status != MET:
+            needed.append({"label": f"Een overeenkomst {contract['name']}", "status": _status_of(via["verdict"]),
+                           "value": None, "threshold": None, "cite": self.cite(contract["cite"])})
+        notes = _merge_notes(_decisive_notes([res]), self.notes_about(rule["id"]))
+        out = {"rule": rule["id"], "condition": rule["condition"], "care_types": rule["care_types"],
+               "verdict": SELECTIVE_VERDICT[status], "requirement": res.to_json(), "via": via,
+               "needed": needed, "notes": notes, "flags": _flags([res], notes), "cite": self.cite(rule["cite"])}
+        if rule.get("text"):
+            out["text"] = rule["text"]
+        return out
+
+
+def texts_for(bundle: dict[str, Any], policy: dict[str, Any]) -> Texts:
+    names: dict[str, str] = {}
+    for c in policy.get("contracts", []):
+        names[c["id"]] = c["name"]
+        for t in c.get("tiers", []):
+            names[f"{c['id']}/{t['id']}"] = f"{c['name']} – {t['name']}"
+    return Texts(bundle["facts"], bundle["registers"], bundle["regions"], names, bundle.get("care_types"))
+
+
+def _in_year(node: dict[str, Any], year: int | None) -> dict[str, Any]:
+    """The criterion with ``year`` filled in wherever it reads a fact without one."""
+    if year is None:
+        return node
+    out = dict(node)
+    if "fact" in out and "year" not in out:
+        out["year"] = year
+    if isinstance(out.get("of"), list):
+        out["of"] = [_in_year(child, year) for child in out["of"]]
+    elif isinstance(out.get("of"), dict):
+        out["of"] = _in_year(out["of"], year)
+    return out
+
+
+def _compare(value: Any, op: str, threshold: Any) -> str:
+    if value == ABSENT:
+        return NOT_MET  # a value that does not exist meets no threshold
+    if value is None or threshold is None:
+        return UNKNOWN
+    return from_bool(ORDER[op](value, threshold))
+
+
+def _in_range(value: Any, t: dict[str, Any]) -> str:
+    if value == ABSENT:
+        return NOT_MET
+    if value is None:
+        return UNKNOWN
+    ok = True
+    if t["min"] is not None:
+        ok = ok and (value >= t["min"] if t["min_inclusive"] else value > t["min"])
+    if t["max"] is not None:
+        ok = ok and (value <= t["max"] if t["max_inclusive"] else value < t["max"])
+    return from_bool(ok)
+
+
+def _held(value: Any, on: str) -> str:
+    if value is None:
+        return UNKNOWN
+    if value == ABSENT or not isinstance(value, dict):
+        return NOT_MET
+    until = value.get("until")
+    return from_bool(value["since"] <= on and (until is None or on <= until))
+
+
+def _status_of(verdict: str) -> str:
+    return {v: k for k, v in VERDICT.items()}[verdict]
 
 
 def _needed(results: list[Result]) -> list[Result]:
@@ -281,6 +476,8 @@ def _need(r: Result) -> list[Result]:
     if r.status == MET:
         return []
     kind = r.node["kind"]
+    if r.guideline is not None or r.node.get("incomplete"):
+        return [r]  # weighed or open-ended: shown as a whole, the insurer decides
     if kind == "all":
         out: dict[int, Result] = {}
         for child in r.children:
@@ -291,22 +488,68 @@ def _need(r: Result) -> list[Result]:
         options = [_need(child) for child in r.children]
         # fewest changes first; prefer answering unknowns over changing known facts
         return min(options, key=lambda opt: (len(opt), sum(1 for leaf in opt if leaf.status == NOT_MET)))
+    if kind == "care-type":
+        return _need(r.children[0])
     return [r]  # a leaf, or a 'not' that must flip as a whole
 
 
-def _notes(results: list[Result]) -> list[dict[str, Any]]:
-    """Source notes of every node that took part in the verdict."""
+def _decisive(r: Result) -> Iterator[Result]:
+    """The nodes a status rests on: for a met 'any' its met branches, for an unmet 'all' its
+    unmet parts, for an unknown one its unknown parts; everything below a decided 'all'."""
+    yield r
+    kind = r.node["kind"]
+    if kind == "all":
+        pick = [c for c in r.children if r.status == MET or c.status == r.status]
+    elif kind == "any":
+        pick = [c for c in r.children if r.status == NOT_MET or c.status == r.status]
+    else:
+        pick = r.children
+    for child in pick:
+        yield from _decisive(child)
+
+
+def _decisive_notes(results: list[Result]) -> list[dict[str, Any]]:
     seen: dict[str, dict[str, Any]] = {}
-
-    def walk(r: Result) -> None:
-        if r.note and r.note["id"] not in seen:
-            seen[r.note["id"]] = r.note
-        for child in r.children:
-            walk(child)
-
     for r in results:
-        walk(r)
+        for node in _decisive(r):
+            if node.note and node.note["id"] not in seen:
+                seen[node.note["id"]] = node.note
     return list(seen.values())
+
+
+def _merge_notes(*groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: dict[str, dict[str, Any]] = {}
+    for group in groups:
+        for note in group:
+            seen.setdefault(note["id"], note)
+    return list(seen.values())
+
+
+def _flags(results: list[Result], notes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What a verdict rests on besides plain facts: source notes, conflicts between sources,
+    weighed guidelines and condition lists the source leaves open."""
+    flags = [{"kind": n["kind"], "id": n["id"], "text": n["text"]} for n in notes]
+    for r in results:
+        for node in _decisive(r):
+            if node.guideline is not None:
+                flags.append({"kind": "guideline", "id": node.node.get("id"),
+                              "text": f"Richtlijn, door de verzekeraar gewogen: {node.label}"})
+            if node.node.get("incomplete"):
+                flags.append({"kind": "incomplete", "id": node.node.get("id"),
+                              "text": f"De bron noemt deze lijst onvolledig: {node.label}"})
+    return _merge_flags(flags)
+
+
+def _merge_flags(*groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    seen = set()
+    for group in groups:
+        for flag in group:
+            key = (flag["kind"], flag.get("id"), flag["text"])
+            if key not in seen:
+                seen.add(key)
+                out.append(flag)
+    return out
 
 
 def _strip_private(data: Any) -> Any:
@@ -343,34 +586,61 @@ def select_policies(bundle: dict[str, Any], insurers: list[str] | None, care_typ
     return sorted(chosen, key=lambda p: p["id"])
 
 
+def _in_scope(item_care_types: list[str], care_types: list[str] | None) -> bool:
+    return not care_types or bool(set(care_types) & set(item_care_types))
+
+
 def evaluate(bundle: dict[str, Any], profile: Any, insurers: list[str] | None = None,
              care_types: list[str] | None = None, year: int | None = None) -> dict[str, Any]:
-    """All verdicts for a profile within a scope, as stable JSON-ready data."""
-    facts = check_profile(profile, bundle["facts"])
+    """All verdicts for a profile within a scope, as stable JSON-ready data.
+
+    ``year`` is the contract year; without it each policy is judged for its first contract
+    year. With exactly one care type in scope, that is the practice's care type (conditions
+    that differ per care type inside one contract are then decided).
+    """
+    values = check_profile(profile, bundle["facts"])
+    view = FactView(values, bundle["facts"])
+    care_type = care_types[0] if care_types and len(care_types) == 1 else None
+    policies_by_id = {p["id"]: p for p in bundle["policies"]}
     out_insurers: dict[str, dict[str, Any]] = {}
     for policy in select_policies(bundle, insurers, care_types, year):
-        ev = PolicyEvaluator(bundle, policy, facts)
-        contracts = []
-        for c in policy.get("contracts", []):
-            if care_types and not set(care_types) & set(c["care_types"]):
+        policy_year = year if year is not None else min(policy["contract_years"])
+        ev = PolicyEvaluator(bundle, policy, view, policy_year, care_type)
+        view.status_of = ev.status_of
+        contracts = [ev.contract(c["id"]) for c in policy.get("contracts", [])
+                     if _in_scope(c["care_types"], care_types) and ev.offered(c)]
+        for cont in policy.get("continues", []):
+            earlier = policies_by_id.get(cont["policy"])
+            if earlier is None:
                 continue
-            contracts.append(ev.contract(c["id"]))
+            old = PolicyEvaluator(bundle, earlier, view, policy_year, care_type)
+            for cid in cont["contracts"]:
+                c = old.contracts.get(cid)
+                if c and _in_scope(c["care_types"], care_types) and old.offered(c):
+                    contracts.append({**old.contract(cid), "continued_from": earlier["id"]})
+        selective = [ev.selective(rule) for rule in policy.get("selective_procurement", [])
+                     if _in_scope(rule["care_types"], care_types)]
         entry = out_insurers.setdefault(policy["insurer"], {
             "insurer": policy["insurer"],
             "name": bundle["insurers"].get(policy["insurer"], {}).get("name", policy["insurer"]),
             "best": [], "policies": []})
         entry["policies"].append({"policy": policy["id"], "title": policy["title"],
                                   "completeness": policy["completeness"],
-                                  "contract_years": policy["contract_years"], "contracts": contracts})
+                                  "contract_years": policy["contract_years"], "year": policy_year,
+                                  "contracts": contracts, "selective": selective})
         for c in contracts:
             if c["tiers"] and c["best_tier"]:
                 entry["best"].append({"policy": policy["id"], "contract": c["contract"], "name": c["name"],
                                       "tier": c["best_tier"], "tier_name": c["best_tier_name"],
                                       "maybe_better": c["maybe_better"]})
+    probe = PolicyEvaluator(bundle, {"contracts": [], "sources": [""]}, view, year, care_type)
+    view.status_of = probe.status_of
+    warnings = view.contradictions(probe.texts.fact_name)
     return _strip_private({
         "engine_version": ENGINE_VERSION,
         "scope": {"insurers": sorted(insurers) if insurers else None,
                   "care_types": sorted(care_types) if care_types else None, "year": year},
-        "facts_given": sorted(facts),
+        "facts_given": sorted(values),
+        "warnings": warnings,
         "insurers": [out_insurers[k] for k in sorted(out_insurers)],
     })

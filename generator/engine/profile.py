@@ -2,6 +2,11 @@
 
 Any fact may be missing (or null): that simply makes criteria on it unknown. Unknown fact
 names and values of the wrong type are errors that name the fact.
+
+Value forms: a plain value; ``"absent"`` for a fact that can not exist for the practice
+(e.g. no behandelindex); for a yearly fact a mapping of measurement year to value
+(``{"2022": 95}``); for a ``held`` fact (a registration over time) ``{"since": date,
+"until": date}`` (``until`` optional) or ``"absent"``.
 """
 from __future__ import annotations
 
@@ -17,6 +22,39 @@ class ProfileError(ValueError):
     def __init__(self, problems: list[str]):
         super().__init__("\n".join(problems))
         self.problems = problems
+
+
+ABSENT = "absent"
+
+
+def _held_problem(value: Any) -> str | None:
+    if not isinstance(value, dict) or "since" not in value or set(value) - {"since", "until"}:
+        return "expects {since: YYYY-MM-DD, until: YYYY-MM-DD (optional)} or 'absent'"
+    for key in ("since", "until"):
+        day = value.get(key)
+        if day is None and key == "until":
+            continue
+        if not isinstance(day, str) or not _ISO_DATE.match(day):
+            return f"'{key}' expects a date as YYYY-MM-DD"
+    if value.get("until") is not None and value["until"] < value["since"]:
+        return "'until' lies before 'since'"
+    return None
+
+
+def _value_problem(fact: dict[str, Any], value: Any) -> str | None:
+    """Problem with one (year's) value, or None; ``absent`` where the fact allows it."""
+    if value == ABSENT:
+        return None if fact.get("absent") else "cannot be 'absent' (this fact always exists)"
+    if fact["type"] == "held":
+        return _held_problem(value)
+    return _type_problem(fact, value)
+
+
+def _year_key(key: Any) -> str | None:
+    text = str(key)
+    if isinstance(key, bool) or not text.isdigit() or len(text) != 4:
+        return None
+    return text if 2000 <= int(text) <= 2100 else None
 
 
 def _type_problem(fact: dict[str, Any], value: Any) -> str | None:
@@ -69,7 +107,27 @@ def check_profile(profile: Any, facts: dict[str, dict[str, Any]]) -> dict[str, A
             continue
         if value is None:
             continue
-        problem = _type_problem(fact, value)
+        if fact.get("yearly"):
+            if not isinstance(value, dict):
+                problems.append(f"fact '{name}': is measured per year; expects {{year: value}}, got {value!r}")
+                continue
+            per_year: dict[str, Any] = {}
+            for key in sorted(value, key=str):
+                year = _year_key(key)
+                if year is None:
+                    problems.append(f"fact '{name}': '{key}' is not a year (2000-2100)")
+                    continue
+                if value[key] is None:
+                    continue
+                problem = _value_problem(fact, value[key])
+                if problem:
+                    problems.append(f"fact '{name}' ({year}): {problem} ({fact['type']}), got {value[key]!r}")
+                    continue
+                per_year[year] = value[key]
+            if per_year:
+                clean[name] = per_year
+            continue
+        problem = _value_problem(fact, value)
         if problem:
             problems.append(f"fact '{name}': {problem} ({fact['type']}), got {value!r}")
             continue

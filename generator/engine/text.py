@@ -27,15 +27,18 @@ class Texts:
     """Wording context: the registries a criterion refers to."""
 
     def __init__(self, facts: dict[str, Any], registers: dict[str, Any], regions: dict[str, Any],
-                 contract_names: dict[str, str] | None = None):
+                 contract_names: dict[str, str] | None = None, care_types: dict[str, Any] | None = None):
         self.facts = facts
         self.registers = registers
         self.regions = regions
         self.contract_names = contract_names or {}
+        self.care_types = care_types or {}
 
-    def fact_name(self, fact_id: str) -> str:
+    def fact_name(self, fact_id: str, year: int | None = None) -> str:
+        """The fact's label as a noun phrase, with its measurement year ('… over 2022')."""
         fact = self.facts.get(fact_id)
-        return fact["label"].rstrip("?") if fact else fact_id
+        name = fact["label"].rstrip("?") if fact else fact_id
+        return f"{name} over {year}" if year is not None else name
 
     def with_unit(self, fact_id: str, value: Any) -> str:
         if value is None:
@@ -54,11 +57,14 @@ class Texts:
             return node["label"]
         if node["kind"] in GROUP_HEAD:
             return GROUP_HEAD[node["kind"]]
+        if node["kind"] == "care-type":
+            names = [self.care_types.get(c, {}).get("name", c) for c in node["care_types"]]
+            return f"Alleen voor {' en '.join(names).lower()}:"
         return self.leaf(node)
 
     def leaf(self, node: dict[str, Any]) -> str:
         kind = node["kind"]
-        name = self.fact_name(node.get("fact", ""))
+        name = self.fact_name(node.get("fact", ""), node.get("year"))
         if kind == "compare":
             if node.get("value") is None:
                 return f"{name}: {OPS[node['op']]} een waarde die nog niet is gepubliceerd"
@@ -94,6 +100,15 @@ class Texts:
         if kind == "contract":
             return "Heeft (ook) een getekende " + " of ".join(
                 self.contract_names.get(c, c) for c in node["contracts"])
+        if kind == "absent":
+            fact = self.facts.get(node["fact"]) or {}
+            text = fact.get("absent") or f"{name}: bestaat niet"
+            return f"{text} (meetjaar {node['year']})" if node.get("year") is not None else text
+        if kind == "held":
+            y, m, d = node["on"].split("-")
+            return f"{name}: in bezit op {d}-{m}-{y}"
+        if kind == "contract-year":
+            return "Contractjaar " + " of ".join(str(y) for y in node["years"])
         return kind
 
     def registered(self, node: dict[str, Any]) -> str:

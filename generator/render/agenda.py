@@ -25,9 +25,12 @@ def agenda_page(catalog: Catalog, site_url: str) -> str:
         for dl in rec.policy.deadlines:
             cts = deadline_care_types(rec, dl)
             day = when_sort_key(dl.when)
+            relative_moment = dl.when.kind == "relative"
             ics = event_path(rec, dl.id).removeprefix("agenda/")
+            ics_cell = ("–" if relative_moment else
+                        f'<a href="{escape(ics)}" download aria-label=".ics (agenda-item): {escape(dl.action)}">.ics</a>')
             rows.append((day, rec.key, dl.id, (
-                f'<tr id="{escape(rec.key.replace("/", "-"))}-{escape(dl.id)}" data-date="{day.isoformat()}" '
+                f'<tr id="{escape(rec.key.replace("/", "-"))}-{escape(dl.id)}" data-date="{"" if relative_moment else day.isoformat()}" '
                 f'data-verzekeraar="{escape(rec.insurer_id)}" data-zorgsoort=" {" ".join(cts)} " '
                 f'data-doelgroep=" {" ".join(dl.audience)} ">'
                 f'<td data-sort="{day.isoformat()}">{escape(when_text(dl.when))}</td>'
@@ -38,7 +41,7 @@ def agenda_page(catalog: Catalog, site_url: str) -> str:
                 f'<td>{escape(", ".join(CHANNELS[c] for c in dl.channel) or "–")}</td>'
                 f'<td>{escape(", ".join(AUDIENCES[a] for a in dl.audience))}</td>'
                 f'<td>{dl.contract_year}</td>'
-                f'<td><a href="{escape(ics)}" download aria-label=".ics (agenda-item): {escape(dl.action)}">.ics</a></td>'
+                f'<td>{ics_cell}</td>'
                 "</tr>")))
     rows.sort()
     insurers = sorted({r.insurer_id for r in catalog.policies.values()})

@@ -25,7 +25,7 @@ class CriterionText:
 
 def texts_for(catalog: Catalog, names: dict[str, str] | None = None) -> Texts:
     reg = catalog.registry_json
-    return Texts(reg["facts"], reg["registers"], reg["regions"], names)
+    return Texts(reg["facts"], reg["registers"], reg["regions"], names, reg["care-types"])
 
 
 def _shallow(node: Any) -> dict[str, Any]:
@@ -41,7 +41,7 @@ def describe(catalog: Catalog, crit: Any, names: dict[str, str] | None = None) -
         children = []
         if node.kind in ("all", "any"):
             children = [walk(c) for c in node.of]
-        elif node.kind == "not":
+        elif node.kind in ("not", "care-type"):
             children = [walk(node.of)]
         return CriterionText(texts.head(_shallow(node)), node, children)
 

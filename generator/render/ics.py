@@ -9,7 +9,11 @@ Modelling choices (documented on the agenda page):
   the user at both moments instead of showing a weeks-long banner; an open range
   ("vanaf ...") only its opening;
 * a month known only as a month is an all-day event spanning that month; "the whole
-  year" is an all-day event on 1 January saying so;
+  year" (or "some time in the year") is an all-day event on 1 January saying so;
+* a recurring moment ("elk kwartaal") is one all-day event with an RRULE;
+* a moment relative to a date the practice chooses ("één maand vóór de gewenste
+  startdatum") has no date of its own: it is on the policy page and in the checker's
+  personal calendar, never in the public feeds;
 * UIDs come from the policy and deadline ids (stable across rebuilds and file order);
   DTSTAMP comes from the data (amendment or publication date), never the clock; an
   amended deadline keeps its UID and gets SEQUENCE = number of earlier values.
@@ -25,7 +29,7 @@ from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStand
 from icalendar.prop import vDuration
 
 from ..model import Catalog, PolicyRecord
-from .dates import MONTHS, when_text
+from .dates import MONTHS, dutch_date, when_text
 from .pages import ACTORS, AUDIENCES, CHANNELS
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -50,6 +54,7 @@ class Occurrence:
     sequence: int
     stamp: datetime
     url: str
+    rrule: dict[str, Any] | None = None
 
 
 def amsterdam_vtimezone() -> Timezone:
@@ -127,6 +132,11 @@ def occurrences(catalog: Catalog, site_url: str) -> list[Occurrence]:
             ]
             if dl.previous:
                 lines.append("Eerder: " + "; ".join(when_text(w) for w in dl.previous))
+            for field, verb in (("introduced_by", "Toegevoegd door"), ("amended_by", "Gewijzigd door")):
+                amendment_id = getattr(dl, field)
+                if amendment_id:
+                    amendment = next(a for a in rec.policy.amendments if a.id == amendment_id)
+                    lines.append(f"{verb}: {amendment.title} ({dutch_date(amendment.date)})")
             lines.append(f"Meer informatie: {page_url}#{dl.id}")
             description = "\n".join(lines)
             base_uid = f"{rec.key}/{dl.id}@{UID_DOMAIN}"
@@ -156,10 +166,18 @@ def occurrences(catalog: Catalog, site_url: str) -> list[Occurrence]:
                 nxt = date(year + (month == 12), month % 12 + 1, 1)
                 out.append(Occurrence(base_uid, part="", start=first, end=nxt,
                                       summary=f"{head} (in de loop van {MONTHS[month - 1]} {year})", **common))
-            else:
+            elif w.kind == "recurring":
+                rule: dict[str, Any] = ({"FREQ": "YEARLY"} if w.every == "year" else
+                                        {"FREQ": "MONTHLY", "INTERVAL": 3 if w.every == "quarter" else 1})
+                if w.end is not None:
+                    rule["UNTIL"] = w.end
+                out.append(Occurrence(base_uid, part="", start=w.start, end=w.start + timedelta(days=1),
+                                      summary=f"{head} ({when_text(w)})", rrule=rule, **common))
+            elif w.kind == "year":
+                wording = f"ergens in {w.year}" if w.span == "some-time" else f"gedurende heel {w.year}"
                 out.append(Occurrence(base_uid, part="", start=date(w.year, 1, 1),
-                                      end=date(w.year, 1, 2),
-                                      summary=f"{head} (gedurende heel {w.year})", **common))
+                                      end=date(w.year, 1, 2), summary=f"{head} ({wording})", **common))
+            # relative moments depend on the practice's own date: not in public feeds
     return out
 
 
@@ -173,6 +191,8 @@ def _event(occ: Occurrence, catalog: Catalog) -> Event:
     ev.add("DTSTART", occ.start)
     if occ.end is not None:
         ev.add("DTEND", occ.end)
+    if occ.rrule is not None:
+        ev.add("RRULE", occ.rrule)
     ev.add("CATEGORIES", [catalog.insurers[occ.rec.insurer_id].short_name,
                           *(catalog.care_types[ct].name for ct in occ.care_types)])
     ev.add("URL", occ.url)

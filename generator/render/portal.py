@@ -278,7 +278,8 @@ ontbrekend onderdeel betekent daar "niet bekend", niet "vervallen".
         deadlines = []
         for rec in self.catalog.sorted_policies():
             for dl in rec.policy.deadlines:
-                deadlines.append((when_sort_key(dl.when), rec, dl))
+                if dl.when.kind != "relative":  # no date of its own
+                    deadlines.append((when_sort_key(dl.when), rec, dl))
         deadlines.sort(key=lambda t: (t[0], t[1].key, t[2].id))
         items = "".join(
             f'<li data-date="{d.isoformat()}"><strong>{escape(when_text(dl.when))}</strong> – '
