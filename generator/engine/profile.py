@@ -43,8 +43,9 @@ def _held_problem(value: Any) -> str | None:
 
 def _value_problem(fact: dict[str, Any], value: Any) -> str | None:
     """Problem with one (year's) value, or None; ``absent`` where the fact allows it."""
-    if value == ABSENT:
-        return None if fact.get("absent") else "cannot be 'absent' (this fact always exists)"
+    if value == ABSENT:  # a registration over time can always be 'never held'
+        return None if fact.get("absent") or fact["type"] == "held" else \
+            "cannot be 'absent' (this fact always exists)"
     if fact["type"] == "held":
         return _held_problem(value)
     return _type_problem(fact, value)

@@ -1,0 +1,231 @@
+"""Engine v3 on a fixture policy that uses each v3 construct once
+(tests/fixtures/v3/acme/v3-2026.yaml): yearly and absent facts, derived facts and
+contradictions, caps across tiers, exhaustive tier sets, guidelines, incomplete lists,
+consequence levels, per-care-type conditions, peilmomenten, contract terms per year,
+selective procurement and notes that reach the verdict only when they bear on it.
+
+Expected answers follow from the fixture's YAML as written (the real policies have their
+boundary tables in tests/boundaries/)."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.bundle import engine_bundle
+from generator.engine import ProfileError, evaluate
+from generator.validate import load_catalog
+
+from .tree import make_tree
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "v3"
+POLICY = "acme/v3-2026"
+BASE = {"t_ok": True, "t_website": True}
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory):
+    policies = make_tree(tmp_path_factory.mktemp("v3"))
+    shutil.copytree(FIXTURE, policies, dirs_exist_ok=True)
+    cat, problems = load_catalog(policies)
+    assert cat is not None, [str(p) for p in problems if p.severity == "error"]
+    return engine_bundle(cat)
+
+
+def answer(bundle, facts, year=2026, care_type="fysiotherapie"):
+    return evaluate(bundle, {"facts": {**BASE, **facts}}, ["acme"], [care_type], year)
+
+
+def policy(ans):
+    return next(p for i in ans["insurers"] for p in i["policies"] if p["policy"] == POLICY)
+
+
+def contract(ans, cid):
+    return next(c for c in policy(ans)["contracts"] if c["contract"] == cid)
+
+
+def tier_of(ans, cid="hoofd"):
+    c = contract(ans, cid)
+    return c["verdict"], c["best_tier"]
+
+
+# ------------------------------------------------------------------ yearly facts, caps, exhaustive
+
+@pytest.mark.parametrize("index, expected", [
+    (90, ("eligible", "a")), (90.01, ("eligible", "b")), (110, ("eligible", "b")),
+    (110.01, ("eligible", "c")), (150, ("eligible", "c")), (150.01, ("not-eligible", None)),
+])
+def test_tiers_by_the_index_over_2024_at_and_around_each_boundary(bundle, index, expected):
+    assert tier_of(answer(bundle, {"t_index": {"2024": index}})) == expected
+
+
+def test_the_index_of_another_year_does_not_count(bundle):
+    ans = answer(bundle, {"t_index": {"2025": 50}})
+    # the 2024 index is unknown: it might lie above 150 (no contract at all)
+    assert tier_of(ans) == ("unknown", None)
+    assert contract(ans, "hoofd")["possible_tiers"] == ["a", "b", "c"]
+
+
+def test_exhaustive_tiers_give_a_contract_once_no_exclusion_can_apply(bundle):
+    ans = answer(bundle, {"t_patients": {"2024": 500}})
+    c = contract(ans, "hoofd")
+    assert c["verdict"] == "unknown" and [n["id"] for n in c["needed"]] == ["boven-150-geen-overeenkomst"]
+    # a practice that can rule out the exclusion but not its tier still gets a contract
+    facts = {"t_index": {"2024": 120}}
+    assert tier_of(answer(bundle, facts)) == ("eligible", "c")
+
+
+def test_contract_year_2027_reads_the_index_over_2025(bundle):
+    ans = answer(bundle, {"t_index": {"2024": 100, "2025": 80}}, year=2027)
+    assert tier_of(ans) == ("eligible", "a")
+    ans = answer(bundle, {"t_index": {"2024": 80, "2025": 100}}, year=2027)
+    assert tier_of(ans) == ("eligible", "b")
+
+
+def test_no_index_caps_every_better_tier(bundle):
+    ans = answer(bundle, {"t_index": {"2024": "absent"}})
+    assert tier_of(ans) == ("eligible", "c")
+    c = contract(ans, "hoofd")
+    assert [t["verdict"] for t in c["tiers"]] == ["not-eligible", "not-eligible", "eligible"]
+    assert c["tiers"][0]["caps"][0]["id"] == "geen-index-hoogstens-c"
+
+
+def test_absence_follows_from_the_patient_count(bundle):
+    ans = answer(bundle, {"t_patients": {"2024": 30}})
+    assert tier_of(ans) == ("eligible", "c")
+    assert answer(bundle, {"t_patients": {"2024": 31}})["warnings"] == []
+    assert tier_of(answer(bundle, {"t_patients": {"2024": 31}})) == ("unknown", None)
+
+
+def test_a_value_where_none_can_exist_is_a_warning_naming_both_facts(bundle):
+    ans = answer(bundle, {"t_patients": {"2024": 12}, "t_index": {"2024": 80}})
+    (warning,) = ans["warnings"]
+    assert warning["facts"] == ["t_index", "t_patients"] and warning["year"] == 2024
+    (warning,) = answer(bundle, {"t_index": {"2024": "absent"}, "t_position": {"2024": 40}})["warnings"]
+    assert warning["facts"] == ["t_position", "t_index"]
+
+
+def test_above_150_there_is_no_contract_at_all(bundle):
+    c = contract(answer(bundle, {"t_index": {"2024": 151}}), "hoofd")
+    assert c["verdict"] == "not-eligible"
+    assert all(t["verdict"] == "not-eligible" for t in c["tiers"])
+
+
+def test_unmet_minimum_requirement_excludes_the_exhaustive_contract(bundle):
+    ans = answer(bundle, {"t_ok": False, "t_index": {"2024": 50}})
+    assert tier_of(ans) == ("not-eligible", None)
+
+
+# ------------------------------------------------------------------ notes that bear on the verdict
+
+def test_a_boundary_note_flags_the_verdict_only_at_the_boundary(bundle):
+    at = contract(answer(bundle, {"t_index": {"2024": 110}}), "hoofd")
+    assert "grens-110" in [f["id"] for f in at["flags"]]
+    below = contract(answer(bundle, {"t_index": {"2024": 100}}), "hoofd")
+    assert "grens-110" not in [f["id"] for f in below["flags"]]
+
+
+def test_a_conflict_between_sources_flags_the_verdict(bundle):
+    c = contract(answer(bundle, {"t_keurmerk": {"since": "2025-06-01"}}), "keurmerk")
+    (flag,) = [f for f in c["flags"] if f["kind"] == "conflict"]
+    assert flag["id"] == "twee-bronnen"
+    assert c["notes"][0]["sources"] == ["acme-fysiotherapie-2026", "vgz-paramedische-zorg-2024"]
+
+
+# ------------------------------------------------------------------ consequence levels
+
+def test_a_care_level_condition_never_excludes_the_contract(bundle):
+    ans = answer(bundle, {"t_website": False, "t_index": {"2024": 50}})
+    c = contract(ans, "hoofd")
+    assert c["verdict"] == "eligible"
+    (limitation,) = c["limitations"]
+    assert limitation["id"] == "website" and limitation["status"] == "not-met"
+    assert "niet vergoed" in limitation["consequence_text"]
+    assert [e["id"] for e in c["expectations"]] == ["duurzaam"]
+
+
+# ------------------------------------------------------------------ guideline, incomplete, terms
+
+def test_a_weighed_guideline_is_at_best_unknown_but_shows_whether_it_is_met(bundle):
+    c = contract(answer(bundle, {"t_deelnemers": 400}), "zorgplan")
+    assert c["verdict"] == "unknown"
+    node = c["criterion"]["children"][0]
+    assert node["status"] == "unknown" and node["guideline"] == "met"
+    assert any(f["kind"] == "guideline" for f in c["flags"])
+    below = contract(answer(bundle, {"t_deelnemers": 100}), "zorgplan")
+    assert below["verdict"] == "unknown" and below["criterion"]["children"][0]["guideline"] == "not-met"
+    assert contract(answer(bundle, {"t_deelnemers": 400, "t_ok": False}), "zorgplan")["verdict"] == "not-eligible"
+
+
+def test_a_cut_off_condition_list_is_never_eligible(bundle):
+    c = contract(answer(bundle, {}), "afgebroken")
+    assert c["verdict"] == "unknown" and any(f["kind"] == "incomplete" for f in c["flags"])
+    assert contract(answer(bundle, {"t_ok": False}), "afgebroken")["verdict"] == "not-eligible"
+
+
+def test_a_contract_is_offered_only_in_the_years_of_its_own_term(bundle):
+    ids_2026 = [c["contract"] for c in policy(answer(bundle, {}))["contracts"]]
+    ids_2027 = [c["contract"] for c in policy(answer(bundle, {}, year=2027))["contracts"]]
+    assert "later" not in ids_2026 and "later" in ids_2027
+    later = contract(answer(bundle, {}, year=2027), "later")
+    assert later["verdict"] == "eligible"
+
+
+# ------------------------------------------------------------------ peilmomenten, care types, derived
+
+@pytest.mark.parametrize("held, year, verdict", [
+    ({"since": "2026-01-01"}, 2026, "eligible"),
+    ({"since": "2026-01-02"}, 2026, "not-eligible"),
+    ({"since": "2026-01-02"}, 2027, "eligible"),
+    ({"since": "2024-05-01", "until": "2026-12-31"}, 2027, "not-eligible"),
+    ({"since": "2024-05-01", "until": "2027-01-01"}, 2027, "eligible"),
+    ("absent", 2026, "not-eligible"),
+])
+def test_registration_held_on_the_peilmoment_of_each_contract_year(bundle, held, year, verdict):
+    assert contract(answer(bundle, {"t_keurmerk": held}, year=year), "keurmerk")["verdict"] == verdict
+
+
+def test_conditions_per_care_type_inside_one_contract(bundle):
+    facts = {"t_netwerk_fysio": True, "t_netwerk_oefen": False}
+    assert contract(answer(bundle, facts, care_type="fysiotherapie"), "netwerk")["verdict"] == "eligible"
+    assert contract(answer(bundle, facts, care_type="oefentherapie"), "netwerk")["verdict"] == "not-eligible"
+    both = evaluate(bundle, {"facts": {**BASE, **facts}}, ["acme"], None, 2026)
+    assert contract(both, "netwerk")["verdict"] == "unknown"  # whose care type is it?
+
+
+def test_a_derived_share_is_computed_and_never_asked(bundle):
+    assert contract(answer(bundle, {"t_therapists": 4, "t_specialised": 2}), "specialisatie")["verdict"] == "eligible"
+    assert contract(answer(bundle, {"t_therapists": 4, "t_specialised": 1}), "specialisatie")["verdict"] == \
+        "not-eligible"
+    (warning,) = answer(bundle, {"t_therapists": 2, "t_specialised": 3})["warnings"]
+    assert warning["facts"] == ["t_specialised", "t_therapists"]
+
+
+# ------------------------------------------------------------------ selective procurement
+
+def test_selective_procurement_is_evaluated_with_the_contract_it_is_bought_through(bundle):
+    rule = policy(answer(bundle, {"t_netwerk_fysio": True, "t_index": {"2024": 50}}))["selective"][0]
+    assert rule["rule"] == "parkinson" and rule["verdict"] == "may-provide"
+    assert rule["via"] == {"contract": "hoofd", "name": "Hoofdovereenkomst", "verdict": "eligible"}
+    rule = policy(answer(bundle, {"t_netwerk_fysio": False}))["selective"][0]
+    assert rule["verdict"] == "may-not-provide" and rule["needed"][0]["fact"] == "t_netwerk_fysio"
+    rule = policy(answer(bundle, {"t_netwerk_fysio": True, "t_index": {"2024": 151}}))["selective"][0]
+    assert rule["verdict"] == "may-not-provide"
+    assert policy(answer(bundle, {}, care_type="oefentherapie"))["selective"] == []
+
+
+# ------------------------------------------------------------------ profiles
+
+@pytest.mark.parametrize("facts, message", [
+    ({"t_index": 95}, "fact 't_index': is measured per year; expects {year: value}, got 95"),
+    ({"t_index": {"95": 1}}, "fact 't_index': '95' is not a year (2000-2100)"),
+    ({"t_index": {"2024": True}}, "fact 't_index' (2024): expects a number (number), got True"),
+    ({"t_ok": "absent"}, "fact 't_ok': cannot be 'absent' (this fact always exists) (boolean), got 'absent'"),
+    ({"t_keurmerk": {"since": "gisteren"}}, "fact 't_keurmerk': 'since' expects a date as YYYY-MM-DD (held), "
+                                            "got {'since': 'gisteren'}"),
+])
+def test_profile_values_of_the_wrong_form_name_the_fact(bundle, facts, message):
+    with pytest.raises(ProfileError) as exc:
+        answer(bundle, facts)
+    assert exc.value.problems == [message]
