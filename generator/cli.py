@@ -101,8 +101,6 @@ def _load_profile(path: Path) -> object:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    import json
-
     from .bundle import engine_bundle
     from .engine import ProfileError, evaluate
     from .report import text_report
@@ -124,10 +122,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     except ProfileError as exc:
         raise InkoopwijzerError("\n".join(f"{args.profile}: {p}" for p in exc.problems)) from None
     if args.format == "json":
-        print(json.dumps(answer, ensure_ascii=False, indent=2, sort_keys=True))
+        print(answer_json(answer))
     else:
         print(text_report(answer))
     return 0
+
+
+def answer_json(answer: dict) -> str:
+    """The engine's answer as ``check --format json`` prints it (stable key order)."""
+    import json
+
+    return json.dumps(answer, ensure_ascii=False, indent=2, sort_keys=True, allow_nan=False)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
