@@ -27,7 +27,9 @@ AUDIENCES = {"contracted": "gecontracteerde zorgaanbieders", "new": "nieuwe zorg
              "collaborations": "samenwerkingsverbanden", "all": "alle zorgaanbieders", "insured": "verzekerden"}
 KINDS = {"contract": "Overeenkomst", "module": "Module", "addendum": "Addendum", "arrangement": "Aanvullende afspraak"}
 NOTE_KINDS = {"inconsistency": "tegenstrijdigheid", "ambiguity": "onduidelijkheid", "typo": "verschrijving",
-              "omission": "ontbrekend gegeven"}
+              "omission": "ontbrekend gegeven", "conflict": "tegenspraak tussen bronnen"}
+CONSEQUENCES = {"contract": "geen overeenkomst", "care": "dit deel van de zorg wordt niet vergoed of niet toegestaan",
+                "tariff": "een ander tarief", "none": "geen: een verwachting of verzoek van de verzekeraar"}
 
 
 def policy_url(rec: PolicyRecord) -> str:
@@ -69,6 +71,7 @@ class PageRenderer:
             channels=lambda cs: ", ".join(CHANNELS[c] for c in cs),
             audiences=lambda aus: ", ".join(AUDIENCES[a] for a in aus),
             contract_kind=lambda k: KINDS[k],
+            consequence=lambda k: CONSEQUENCES[k],
             note_kind=lambda k: NOTE_KINDS[k],
             care_type_name=lambda cid: catalog.care_types[cid].name,
             ext_link=lambda text, url: link(text, url),
@@ -121,6 +124,10 @@ class PageRenderer:
                 target = relative(page, f"begrippen/{term}.md")
                 extra += (f' <span class="iw-term">([{md_escape(self.catalog.glossary[term].term)}]'
                           f'({target}))</span>')
+            if getattr(node.node, "binding", "hard") == "guideline":
+                extra += ' <span class="iw-guideline">(richtlijn: de verzekeraar weegt dit af, geen harde eis)</span>'
+            if getattr(node.node, "incomplete", False):
+                extra += ' <span class="iw-incomplete">(de bron noemt deze lijst niet volledig)</span>'
             if node.node.note:
                 extra += f' <span class="iw-note">(zie bronopmerking <a href="#{node.node.note}">{node.node.note}</a>)</span>'
             if node.node.cite:
@@ -152,8 +159,12 @@ class PageRenderer:
             c.id: [r for r in p.requirements if "all" in r.applies_to or c.id in r.applies_to]
             for c in p.contracts
         }
+        amendments = {a.id: a for a in p.amendments}
+        continued = [(self.catalog.policies[cont.policy], relative(page, policy_url(self.catalog.policies[cont.policy])),
+                      [c for c in self.catalog.policies[cont.policy].policy.contracts if c.id in cont.contracts])
+                     for cont in p.continues]
         return self.env.get_template("policy.md.j2").render(
-            rec=rec, p=p, r=self, catalog=self.catalog,
+            rec=rec, p=p, r=self, catalog=self.catalog, amendments=amendments, continued=continued,
             insurer=self.catalog.insurers[rec.insurer_id],
             insurer_link=relative(page, insurer_url(rec.insurer_id)),
             prev=(prev_rec, relative(page, policy_url(prev_rec))) if prev_rec else None,

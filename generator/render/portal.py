@@ -255,6 +255,12 @@ ontbrekend onderdeel betekent daar "niet bekend", niet "vervallen".
                 lines += ["Zie ook: " + ", ".join(
                     f"[{escape(self.catalog.glossary[o].term)}]({relative(page, term_url(o))})"
                     for o in term.see_also), ""]
+            own = [(r, d) for r in self.catalog.sorted_policies() for d in r.policy.definitions if d.term == tid]
+            if own:
+                lines += ["## Zo gebruikt een verzekeraar dit begrip", ""]
+                lines += [f"- [{escape(self.catalog.insurers[r.insurer_id].short_name)}, {escape(r.policy.title)}]"
+                          f"({relative(page, policy_url(r))}): {escape(d.definition)}" for r, d in own]
+                lines.append("")
             registers = [r for r in self.catalog.registers.values() if r.term == tid]
             if registers:
                 lines += ["## Registers, netwerken en keurmerken", ""]

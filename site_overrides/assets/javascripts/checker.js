@@ -48,13 +48,42 @@
 
   /* ------------------------------------------------------------------ data helpers */
 
-  function collectFacts(node, out) {
+  var SUBJECT = { "practice": "de praktijk", "every-practitioner": "elke therapeut in de praktijk",
+                  "some-practitioner": "ten minste één therapeut", "collaboration": "het samenwerkingsverband",
+                  "organisation": "de organisatie", "location": "de locatie" };
+  var FLAG_TEXT = { "inconsistency": "Tegenstrijdigheid in de bron", "ambiguity": "Onduidelijkheid in de bron",
+                    "typo": "Verschrijving in de bron", "omission": "Ontbrekend gegeven in de bron",
+                    "conflict": "Bronnen spreken elkaar tegen", "guideline": "Richtlijn, door de verzekeraar gewogen",
+                    "incomplete": "Onvolledige lijst in de bron", "unconditioned": "Geen toetsbare voorwaarden",
+                    "gap": "Gat in de tariefgroepen", "term-end-unknown": "Einddatum onbekend" };
+  var SELECTIVE_TEXT = { "may-provide": "mag u leveren en declareren", "may-not-provide": "mag u niet leveren",
+                         "unknown": "nog onbekend" };
+
+  /* A question is one fact in one measurement year: "behandelindex@2022"; facts without a
+     year have the plain id as key. */
+  function questionKey(fact, year) { return year === undefined || year === null ? fact : fact + "@" + year; }
+
+  function collectFacts(bundle, node, out, year) {
     if (!node || typeof node !== "object") return;
-    if (Array.isArray(node)) { node.forEach(function (n) { collectFacts(n, out); }); return; }
-    if (node.kind && node.fact) out[node.fact] = true;
-    if (node.kind === "quantile" && node.position_fact) out[node.position_fact] = true;
+    if (Array.isArray(node)) { node.forEach(function (n) { collectFacts(bundle, n, out, year); }); return; }
+    var nodeYear = node.year !== undefined ? node.year : year;
+    ["fact", "position_fact"].forEach(function (key) {
+      if (!node.kind || typeof node[key] !== "string") return;
+      var fact = bundle.facts[node[key]];
+      if (!fact) return;
+      var y = fact.yearly ? nodeYear : null;
+      if (fact.derived) {  // never asked: its parts are
+        var d = fact.derived;
+        [d.numerator, d.denominator].concat(d.of || []).forEach(function (part) {
+          if (part) collectFacts(bundle, { kind: "is", fact: part, year: y }, out, y);
+        });
+        return;
+      }
+      out[questionKey(node[key], y)] = { fact: node[key], year: y };
+      if (fact.absent_when) collectFacts(bundle, fact.absent_when, out, y);
+    });
     Object.keys(node).forEach(function (key) {
-      if (key !== "cite") collectFacts(node[key], out);
+      if (key !== "cite" && key !== "fact" && key !== "position_fact") collectFacts(bundle, node[key], out, nodeYear);
     });
   }
 
@@ -72,16 +101,20 @@
       (p.contracts || []).forEach(function (c) {
         if (c.care_types.indexOf(scope.care_type) < 0) return;
         ids[c.id] = true;
-        collectFacts(c.criterion, out);
-        collectFacts(c.tiers, out);
+        collectFacts(bundle, c.criterion, out);
+        collectFacts(bundle, c.tiers, out);
+        collectFacts(bundle, c.caps, out);
       });
       (p.requirements || []).forEach(function (r) {
         if (r.applies_to.indexOf("all") >= 0 || r.applies_to.some(function (id) { return ids[id]; })) {
-          collectFacts(r.criterion, out);
+          collectFacts(bundle, r.criterion, out);
         }
       });
+      (p.selective_procurement || []).forEach(function (rule) {
+        if (rule.care_types.indexOf(scope.care_type) >= 0) collectFacts(bundle, rule.requirement, out);
+      });
     });
-    return Object.keys(out);
+    return out;
   }
 
   function unknownFacts(answer) {
@@ -89,7 +122,7 @@
     function walk(node) {
       if (!node || typeof node !== "object") return;
       if (Array.isArray(node)) { node.forEach(walk); return; }
-      if (node.status === "unknown" && node.fact && !node.children) out[node.fact] = true;
+      if (node.status === "unknown" && node.fact && !node.children) out[questionKey(node.fact, node.year)] = true;
       Object.keys(node).forEach(function (key) { walk(node[key]); });
     }
     walk(answer.insurers);
@@ -235,62 +268,97 @@
     var self = this, b = this.bundle;
     this.form.innerHTML = "";
     this.fields = {};
-    var ids = factsInScope(b, this.scope);
+    var questions = factsInScope(b, this.scope);
+    var keys = Object.keys(questions);
     var groups = {};
-    ids.forEach(function (id) {
-      var fact = b.facts[id];
+    keys.forEach(function (key) {
+      var q = questions[key], fact = b.facts[q.fact];
       if (!fact) return;
-      (groups[fact.group] = groups[fact.group] || []).push(fact);
+      (groups[fact.group] = groups[fact.group] || []).push({ key: key, fact: fact, year: q.year });
     });
     Object.keys(groups).sort().forEach(function (group) {
       var fs = el("fieldset", { "class": "iw-group" }, [el("legend", { text: group })]);
-      groups[group].sort(function (x, y) { return x.label.localeCompare(y.label, "nl"); }).forEach(function (fact) {
-        var field = self.field(fact);
-        self.fields[fact.id] = field;
+      groups[group].sort(function (x, y) {
+        return x.fact.label.localeCompare(y.fact.label, "nl") || (x.year || 0) - (y.year || 0);
+      }).forEach(function (q) {
+        var field = self.field(q.key, q.fact, q.year);
+        self.fields[q.key] = field;
         fs.appendChild(field.wrapper);
       });
       self.form.appendChild(fs);
     });
-    if (!ids.length) this.form.appendChild(el("p", { text: "Geen beleid binnen deze selectie." }));
+    if (!keys.length) this.form.appendChild(el("p", { text: "Geen beleid binnen deze selectie." }));
   };
 
-  Checker.prototype.field = function (fact) {
-    var self = this, id = "iw-fact-" + fact.id, helpId = id + "-help";
+  /* The profile value of one question (a year's value for a yearly fact). */
+  Checker.prototype.profileValue = function (fact, year) {
     var value = this.profile[fact.id];
-    var input;
+    if (fact.yearly) return value && typeof value === "object" ? value[String(year)] : undefined;
+    return value;
+  };
+
+  Checker.prototype.field = function (key, fact, year) {
+    var self = this, id = "iw-fact-" + key.replace("@", "-"), helpId = id + "-help";
+    var value = this.profileValue(fact, year);
+    var input, until = null, absent = null;
     if (fact.type === "boolean" || fact.type === "enum") {
       var options = fact.type === "boolean"
         ? [{ value: "true", label: "Ja" }, { value: "false", label: "Nee" }]
         : fact.options;
-      input = el("select", { id: id, name: fact.id, "aria-describedby": fact.help ? helpId : null },
+      input = el("select", { id: id, name: key, "aria-describedby": fact.help ? helpId : null },
                  [el("option", { value: "", text: "— weet ik niet / nog niet ingevuld —" })].concat(options.map(function (o) {
                    return el("option", { value: o.value, text: o.label,
                                          selected: String(value) === String(o.value) ? "selected" : null });
                  })));
+    } else if (fact.type === "held") {
+      var held = value && typeof value === "object" ? value : {};
+      input = el("input", { id: id, name: key, type: "date", value: held.since || null,
+                            "aria-describedby": fact.help ? helpId : null });
+      until = el("input", { id: id + "-until", name: key + "-until", type: "date", value: held.until || null });
     } else {
-      input = el("input", { id: id, name: fact.id, type: fact.type === "date" ? "date" : "number",
+      input = el("input", { id: id, name: key, type: fact.type === "date" ? "date" : "number",
                             step: fact.type === "integer" ? "1" : "any", min: fact.min, max: fact.max,
                             inputmode: fact.type === "date" ? null : "decimal",
-                            value: value === undefined || value === null ? null : String(value),
+                            value: value === undefined || value === null || value === "absent" ? null : String(value),
                             "aria-describedby": fact.help ? helpId : null });
     }
+    if (fact.absent || fact.type === "held") {
+      absent = el("input", { type: "checkbox", id: id + "-absent", checked: value === "absent" ? "checked" : null });
+    }
     var unit = fact.type === "money" ? " (€)" : fact.type === "percentage" ? " (%)" : fact.unit ? " (" + fact.unit + ")" : "";
-    var wrapper = el("div", { "class": "iw-field", "data-fact": fact.id }, [
-      el("label", { "for": id, text: fact.label + unit }), input,
-      fact.help ? el("small", { id: helpId, "class": "iw-help", text: fact.help }) : null,
+    var label = fact.label + (year ? " over " + year : "") + unit + (fact.type === "held" ? " – sinds" : "");
+    var who = fact.subject && fact.subject !== "practice" ? "Over " + SUBJECT[fact.subject] + ". " : "";
+    var wrapper = el("div", { "class": "iw-field", "data-fact": key }, [
+      el("label", { "for": id, text: label }), input,
+      until ? el("label", { "for": id + "-until", "class": "iw-until", text: "tot en met (leeg: nog geldig)" }) : null, until,
+      absent ? el("label", { "for": id + "-absent", "class": "iw-inline iw-absent" },
+                  [absent, " " + (fact.absent || "Nooit gehad")]) : null,
+      (fact.help || who) ? el("small", { id: helpId, "class": "iw-help", text: who + (fact.help || "") }) : null,
     ]);
-    input.addEventListener(input.tagName === "SELECT" ? "change" : "input", function () { self.changed(); });
-    return { fact: fact, input: input, wrapper: wrapper };
+    [input, until, absent].forEach(function (control) {
+      if (control) control.addEventListener(control.tagName === "SELECT" || control.type === "checkbox" ? "change" : "input",
+                                            function () { self.changed(); });
+    });
+    return { fact: fact, year: year, input: input, until: until, absent: absent, wrapper: wrapper };
   };
 
   Checker.prototype.read = function () {
     var profile = {};
-    Object.keys(this.fields).forEach(function (id) {
-      var f = this.fields[id], raw = f.input.value;
-      if (raw === "" || raw === null) return;
-      if (f.fact.type === "boolean") profile[id] = raw === "true";
-      else if (f.fact.type === "enum" || f.fact.type === "date") profile[id] = raw;
-      else if (!isNaN(parseFloat(raw))) profile[id] = f.fact.type === "integer" ? Math.round(parseFloat(raw)) : parseFloat(raw);
+    Object.keys(this.fields).forEach(function (key) {
+      var f = this.fields[key], raw = f.input.value, value;
+      if (f.absent && f.absent.checked) value = "absent";
+      else if (raw === "" || raw === null) return;
+      else if (f.fact.type === "boolean") value = raw === "true";
+      else if (f.fact.type === "enum" || f.fact.type === "date") value = raw;
+      else if (f.fact.type === "held") value = f.until && f.until.value ? { since: raw, until: f.until.value } : { since: raw };
+      else if (!isNaN(parseFloat(raw))) value = f.fact.type === "integer" ? Math.round(parseFloat(raw)) : parseFloat(raw);
+      else return;
+      if (f.fact.yearly) {
+        profile[f.fact.id] = profile[f.fact.id] || {};
+        profile[f.fact.id][String(f.year)] = value;
+      } else {
+        profile[f.fact.id] = value;
+      }
     }, this);
     return profile;
   };
@@ -304,8 +372,18 @@
   Checker.prototype.evaluate = function () {
     var self = this;
     var fromForm = this.read();
-    // keep answers for facts outside the current form (another care type) in the profile
-    Object.keys(this.profile).forEach(function (k) { if (!(k in self.fields)) fromForm[k] = self.profile[k]; });
+    // keep answers for facts (and years) outside the current form (another care type) in the profile
+    var asked = {};
+    Object.keys(this.fields).forEach(function (key) { asked[self.fields[key].fact.id] = true; });
+    Object.keys(this.profile).forEach(function (k) {
+      var old = self.profile[k], fact = self.bundle.facts[k];
+      if (!asked[k]) { fromForm[k] = old; return; }
+      if (fact && fact.yearly && old && typeof old === "object") {
+        Object.keys(old).forEach(function (y) {
+          if (!(questionKey(k, y) in self.fields)) { fromForm[k] = fromForm[k] || {}; fromForm[k][y] = old[y]; }
+        });
+      }
+    });
     this.profile = fromForm;
     writeFragment(this.profile, this.scope);
     var id = ++this.requestId;
@@ -354,7 +432,8 @@
     var hidden = 0;
     Object.keys(this.fields).forEach(function (id) {
       var f = self.fields[id];
-      var show = self.showAll || f.input.value !== "" || open[id];
+      var answered = f.input.value !== "" || (f.absent && f.absent.checked);
+      var show = self.showAll || answered || open[id];
       f.wrapper.hidden = !show;
       if (!show) hidden += 1;
     });
@@ -364,6 +443,10 @@
       this.hiddenNote.appendChild(el("button", { type: "button", "class": "iw-link-button", text: "Toon alle vragen",
                                                  onclick: function () { self.showAll = true; self.evaluate(); } }));
     }
+    (answer.warnings || []).forEach(function (w) {
+      self.resultsBody.appendChild(el("p", { "class": "iw-warning", role: "note" },
+                                         [el("strong", { text: "Controleer uw antwoorden: " }), w.text]));
+    });
     if (!answer.insurers.length) {
       this.resultsBody.appendChild(el("p", { text: "Geen beleid binnen deze selectie." }));
     }
@@ -381,6 +464,12 @@
         var list = el("ul", { "class": "iw-contracts" });
         pol.contracts.forEach(function (c) { list.appendChild(self.contract(c)); });
         section.appendChild(list);
+        if (pol.selective && pol.selective.length) {
+          section.appendChild(el("h4", { text: "Selectieve inkoop: welke zorg mag u leveren?" }));
+          var rules = el("ul", { "class": "iw-selective" });
+          pol.selective.forEach(function (rule) { rules.appendChild(self.selectiveRule(rule)); });
+          section.appendChild(rules);
+        }
       });
       self.resultsBody.appendChild(section);
     });
@@ -392,7 +481,24 @@
                         "data-verdict": c.verdict }, [
       el("span", { "class": "iw-verdict", "aria-hidden": "true", text: ICON[c.verdict] + " " }),
       el("strong", { text: c.name }), ": " + VERDICT_TEXT[c.verdict] +
-        (c.best_tier_name ? " – " + c.best_tier_name : "")]);
+        (c.best_tier_name ? " – " + c.best_tier_name :
+         (c.exhaustive && c.verdict === "eligible" ? " – welke variant hangt af van nog open vragen" : ""))]);
+    (c.flags || []).forEach(function (f) { li.appendChild(self.flagEl(f)); });
+    (c.limitations || []).forEach(function (item) {
+      if (item.status === "met") return;
+      li.appendChild(el("p", { "class": "iw-limitation", "data-status": item.status }, [
+        el("strong", { text: (item.status === "not-met" ? "Beperking: " : "Mogelijke beperking: ") }),
+        item.title + (item.consequence_text ? " – " + item.consequence_text : "")]));
+    });
+    (c.tariff_effects || []).forEach(function (item) {
+      if (item.status === "met") return;
+      li.appendChild(el("p", { "class": "iw-limitation" }, [el("strong", { text: "Tarief: " }),
+        item.title + (item.consequence_text ? " – " + item.consequence_text : "")]));
+    });
+    if (c.expectations && c.expectations.length) {
+      li.appendChild(el("p", { "class": "iw-expectation", text: "Verwachtingen zonder gevolg voor de overeenkomst: " +
+        c.expectations.map(function (e) { return e.title; }).join("; ") + "." }));
+    }
     if (c.unconditioned) {
       li.appendChild(el("p", { "class": "iw-unconditioned",
                                text: "Het beleid noemt hiervoor geen voorwaarden die te toetsen zijn." }));
@@ -429,12 +535,46 @@
     return li;
   };
 
+  Checker.prototype.selectiveRule = function (rule) {
+    var self = this;
+    var li = el("li", { "class": "iw-contract iw-verdict--" + rule.verdict, "data-rule": rule.rule,
+                        "data-verdict": rule.verdict }, [
+      el("span", { "class": "iw-verdict", "aria-hidden": "true", text: ICON[rule.verdict === "may-provide" ? "met" :
+                                                                         rule.verdict === "may-not-provide" ? "not-met" : "unknown"] + " " }),
+      el("strong", { text: rule.condition }), ": " + SELECTIVE_TEXT[rule.verdict] +
+        (rule.via ? " (via " + rule.via.name + ")" : ""), self.citeEl(rule.cite)]);
+    (rule.flags || []).forEach(function (f) { li.appendChild(self.flagEl(f)); });
+    if (rule.needed.length) {
+      li.appendChild(el("ul", { "class": "iw-needed-list" }, rule.needed.map(function (leaf) {
+        return el("li", {}, ["Nodig: " + leaf.label + (leaf.status === "unknown" ? " (nog niet ingevuld of nog niet bekend)" : ""),
+                             self.citeEl(leaf.cite)]);
+      })));
+    }
+    return li;
+  };
+
+  Checker.prototype.flagEl = function (flag) {
+    return el("p", { "class": "iw-flag iw-flag--" + flag.kind, "data-flag": flag.id || flag.kind }, [
+      el("strong", { text: (FLAG_TEXT[flag.kind] || "Let op") + ": " }), flag.text]);
+  };
+
+  function answerText(v) {
+    if (v === true) return "ja";
+    if (v === false) return "nee";
+    if (v === "absent") return "bestaat niet";
+    if (v && typeof v === "object" && v.since) return "sinds " + v.since + (v.until ? " tot en met " + v.until : "");
+    return String(v);
+  }
+
   Checker.prototype.node = function (n, title) {
     var self = this;
     var value = "";
     if (!n.children && n.value !== undefined) {
-      value = n.value === null ? " (uw antwoord: niet ingevuld)" :
-        " (uw antwoord: " + (n.value === true ? "ja" : n.value === false ? "nee" : n.value) + ")";
+      value = n.value === null ? " (uw antwoord: niet ingevuld)" : " (uw antwoord: " + answerText(n.value) + ")";
+    }
+    if (n.guideline) {
+      value += n.guideline === "met" ? " – u voldoet aan deze richtlijn; de verzekeraar weegt haar af" :
+               n.guideline === "not-met" ? " – u voldoet niet aan deze richtlijn; de verzekeraar weegt haar af" : "";
     }
     var li = el("li", { "data-status": n.status }, [
       el("span", { "class": "iw-status iw-status--" + n.status, text: ICON[n.status] + " " }),
