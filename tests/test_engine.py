@@ -1,13 +1,14 @@
 """The eligibility engine: Kleene logic, profiles, tiers, dependencies, parity with Pyodide."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from generator.bundle import engine_bundle
@@ -131,10 +132,11 @@ def test_dependencies_are_evaluated_not_assumed(fixture_bundle):
 # ------------------------------------------------------------------ properties
 
 def profiles(bundle):
-    """Random partial profiles over every fact the bundle's criteria use."""
+    """Random partial profiles over every fact the bundle's criteria use, in every value form:
+    plain, 'absent' where a fact can not exist, per measurement year, held over time."""
     facts = bundle["facts"]
 
-    def value(fact):
+    def plain(fact):
         kind = fact["type"]
         if kind == "boolean":
             return st.booleans()
@@ -142,11 +144,22 @@ def profiles(bundle):
             return st.sampled_from([o["value"] for o in fact["options"]])
         if kind == "date":
             return st.dates().map(lambda d: d.isoformat())
+        if kind == "held":
+            since = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2028, 12, 31))
+            return st.one_of(st.just("absent"), since.map(lambda d: {"since": d.isoformat()}))
         low = fact.get("min", 0) if fact.get("min") is not None else 0
         high = fact.get("max") if fact.get("max") is not None else 2_000_000
         if kind == "integer":
             return st.integers(min_value=int(low), max_value=int(high))
         return st.floats(min_value=low, max_value=high, allow_nan=False).map(lambda x: round(x, 2))
+
+    def value(fact):
+        one = plain(fact)
+        if fact.get("absent"):
+            one = st.one_of(one, st.just("absent"))
+        if fact.get("yearly"):
+            return st.dictionaries(st.sampled_from(["2022", "2023", "2024", "2025"]), one, min_size=1, max_size=3)
+        return one
 
     return st.fixed_dictionaries({}, optional={fid: value(f) for fid, f in sorted(facts.items())})
 
@@ -177,6 +190,7 @@ def check_information_monotonicity(bundle, data):
     extra = data.draw(profiles(bundle), label="more facts")
     big = {**extra, **small}  # the same answers plus more information
     a, b = evaluate(bundle, {"facts": small}), evaluate(bundle, {"facts": big})
+    assume(not b["warnings"])  # a profile that contradicts itself may flip a verdict: it is warned about
     va, vb = verdicts(a), verdicts(b)
     assert va.keys() == vb.keys()
     assert all(v in ("eligible", "not-eligible", "unknown") for v in va.values())
@@ -215,16 +229,22 @@ def cpython_answers(bundle, cases) -> list:
 
 
 def parity_cases(bundle):
+    """A few generic profiles plus every boundary-table case (tests/boundaries/): the v3
+    constructs (yearly, absent and held facts, caps, guidelines, selective procurement) in
+    the real data, as the browser would send them."""
+    from .test_boundaries import CASES
+
     facts = bundle["facts"]
     full_yes = {k: True for k, f in facts.items() if f["type"] == "boolean"}
-    return [
+    cases = [
         {"profile": {}},
         {"profile": {"facts": full_yes}},
-        {"profile": {"facts": {**full_yes, "behandelindex": 110, "aantal_unieke_patienten": 31,
-                               "behandelindex_percentiel": 65}}},
-        {"profile": {"facts": {"behandelindex": 39}}, "year": 2024},
         {"profile": {"facts": {"onbekend_feit": 1}}},
     ]
+    for case in CASES:
+        cases.append({"profile": {"facts": case.profile}, "insurers": [case.policy.split("/")[0]],
+                      "care_types": [case.care_type] if case.care_type else None, "year": case.year})
+    return cases
 
 
 def test_cpython_and_pyodide_give_identical_answers(real_bundle, tmp_path: Path):
