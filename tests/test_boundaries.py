@@ -40,6 +40,7 @@ class Case:
     source: dict[str, Any]
     profile: dict[str, Any]
     expect: dict[str, Any]
+    pending: str | None = None  # a known engine or data defect, with its reason: strict xfail
 
     @property
     def id(self) -> str:
@@ -58,13 +59,12 @@ def _plain(value: Any) -> Any:
 
 
 def merge(base: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any]:
-    """``facts`` over ``base``; null removes a fact; yearly values merge year by year."""
+    """``facts`` over ``base``: a case's value replaces the base value of that fact as a whole
+    (a yearly mapping too); null removes the fact."""
     out = dict(base)
     for key, value in facts.items():
         if value is None:
             out.pop(key, None)
-        elif isinstance(value, dict) and isinstance(out.get(key), dict) and "since" not in value:
-            out[key] = {k: v for k, v in {**out[key], **value}.items() if v is not None}
         else:
             out[key] = value
     return out
@@ -82,7 +82,7 @@ def load_cases() -> list[Case]:
             for case in doc["cases"]:
                 cases.append(Case(rel, doc["policy"], int(doc["year"]), doc.get("care_type"), case["name"],
                                   case.get("source") or {}, merge(base, case.get("facts") or {}),
-                                  case["expect"]))
+                                  case["expect"], case.get("pending")))
     return cases
 
 
@@ -166,7 +166,9 @@ def compare(case: Case, answer: dict[str, Any]) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+@pytest.mark.parametrize("case", [
+    pytest.param(c, marks=pytest.mark.xfail(reason=c.pending, strict=True)) if c.pending else c for c in CASES
+], ids=[c.id for c in CASES])
 def test_boundary_case_follows_the_source(bundle, case: Case):
     problems = compare(case, run(bundle, case))
     where = f"{case.source.get('section', '?')}, line {case.source.get('line', '?')}"
