@@ -49,7 +49,7 @@ class Result:
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.node["kind"], "status": self.status, "label": self.label}
-        for key in ("id", "fact", "year"):
+        for key in ("id", "fact", "position_fact", "year"):
             if self.node.get(key) is not None:
                 out[key] = self.node[key]
         if self.is_leaf:
@@ -74,7 +74,7 @@ class Result:
         if self.node["kind"] == "not" and self.children and not self.node.get("label"):
             label = "Niet: " + self.children[0].label
         out = {"label": label, "status": self.status, "value": self.value, "threshold": self.threshold}
-        for key in ("id", "fact", "year"):
+        for key in ("id", "fact", "position_fact", "year"):
             if self.node.get(key) is not None:
                 out[key] = self.node[key]
         if self.guideline is not None:
