@@ -132,6 +132,9 @@ def occurrences(catalog: Catalog, site_url: str) -> list[Occurrence]:
             ]
             if dl.previous:
                 lines.append("Eerder: " + "; ".join(when_text(w) for w in dl.previous))
+            if dl.note:
+                note = next(n for n in rec.policy.source_notes if n.id == dl.note)
+                lines.append(f"Let op, bronopmerking: {note.text} Aangehouden: {note.kept}")
             for field, verb in (("introduced_by", "Toegevoegd door"), ("amended_by", "Gewijzigd door")):
                 amendment_id = getattr(dl, field)
                 if amendment_id:
