@@ -14,6 +14,8 @@ by the path of each node, which the validator uses to locate its messages.
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,11 +68,17 @@ class _StrictLoader(yaml.SafeLoader):
         return Composer.compose_node(self, parent, index)
 
 
-# Keep dates as text: drop the implicit timestamp resolver.
+# Keep dates as text: drop the implicit timestamp resolver. Booleans are only true/false
+# (as in YAML 1.2): YAML 1.1 also reads yes/no/on/off as booleans, so `bound: on` or a
+# Dutch "no" would silently turn into true/false.
+_BOOL_12 = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _NO_TIMESTAMPS = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, _BOOL_12 if tag == "tag:yaml.org,2002:bool" else regexp) for tag, regexp in resolvers
+            if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+for _first in "yYnNoO":  # yes/no/on/off no longer start a boolean
+    _NO_TIMESTAMPS[_first] = [(t, r) for t, r in _NO_TIMESTAMPS.get(_first, []) if t != "tag:yaml.org,2002:bool"]
 _StrictLoader.yaml_implicit_resolvers = _NO_TIMESTAMPS
 
 if getattr(yaml, "__with_libyaml__", False):

@@ -534,6 +534,7 @@ class Requirement(Strict):
         "contract", description="Not met: no contract; a part of the care is not approved or declarable; "
         "another tariff; or nothing (an expectation or request).")
     consequence_text: Text | None = Field(None, description="What exactly happens when it is not met, in Dutch.")
+    introduced_by: Id | None = Field(None, description="Amendment that added this requirement.")
     cite: Cite
 
     @model_validator(mode="after")
@@ -550,7 +551,9 @@ class SelectiveRule(Strict):
     condition: ShortText = Field(description="Condition or treatment, e.g. 'Ziekte van Parkinson'.")
     care_types: list[Id] = Field(min_length=1)
     requirement: Criterion
-    via: Id | None = Field(None, description="Contract/module/addendum through which it is bought.")
+    via: Id | list[Id] | None = Field(
+        None, description="Contract(s)/module/addendum through which it is bought; a list: any of them "
+        "(the one for the practice's care type).")
     text: Text | None = None
     cite: Cite
 
@@ -599,7 +602,8 @@ class WhenRelative(Strict):
     """A moment relative to a date the practice chooses ("één maand vóór de gewenste startdatum")."""
 
     kind: Literal["relative"]
-    anchor: Literal["start-date"]
+    anchor: Id = Field(description="The practice's own date it counts from, e.g. 'start-date', 'end-date', "
+                       "'acceptance'; the checker asks it by its label.")
     anchor_label: ShortText = Field(description="Dutch name of the anchor, e.g. 'gewenste ingangsdatum'.")
     offset: Offset
     bound: Literal["on", "by", "before"] = "by"
@@ -732,6 +736,20 @@ class SourceNote(Strict):
         return self
 
 
+class Clause(Strict):
+    """A general provision that is no condition a practice can meet: general purchasing terms,
+    a right the insurer reserves (to refuse, to amend, to contract more providers), the
+    control plan, "no tendering". Shown on the policy page and beside every verdict."""
+
+    id: Id
+    kind: Literal["general-terms", "reserved-right", "no-tendering", "control-plan", "discretion", "other"]
+    title: ShortText
+    text: Text
+    applies_to: list[Id] = Field(default_factory=lambda: ["all"], description="Contract ids, or 'all'.")
+    url: Url | None = None
+    cite: Cite
+
+
 class Continuation(Strict):
     """Contracts of an earlier policy that keep running into this policy's years."""
 
@@ -788,6 +806,7 @@ class Policy(Strict):
     source_notes: list[SourceNote] = Field(default_factory=list)
     continues: list[Continuation] = Field(default_factory=list)
     definitions: list[Definition] = Field(default_factory=list)
+    clauses: list[Clause] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _partial_needs_note(self) -> "Policy":

@@ -479,7 +479,7 @@ def _check_policy(cat: Catalog, rec: PolicyRecord, doc: Document, ctx: _Ctx) -> 
             declare(t.id, ("contracts", i, "tiers", j))
             scope.tiers[c.id].add(t.id)
     for section in ("requirements", "selective_procurement", "deadlines", "changes", "amendments",
-                    "tariffs", "open_questions", "source_notes"):
+                    "tariffs", "open_questions", "source_notes", "clauses"):
         for i, item in enumerate(getattr(p, section)):
             declare(item.id, (section, i))
     scope.amendments = {a.id for a in p.amendments}
@@ -538,6 +538,8 @@ def _check_policy(cat: Catalog, rec: PolicyRecord, doc: Document, ctx: _Ctx) -> 
         if "all" in req.applies_to and len(req.applies_to) > 1:
             ctx.error(doc, base + ("applies_to",), "'all' cannot be combined with contract ids")
         contract_refs(base + ("applies_to",), req.applies_to)
+        if req.introduced_by is not None and req.introduced_by not in scope.amendments:
+            ctx.error(doc, base + ("introduced_by",), f"unknown amendment '{req.introduced_by}' in this policy")
         _check_criterion(cat, scope, doc, ctx, base + ("criterion",), req.criterion, note_ref, check_cite)
 
     for i, c in enumerate(p.contracts):
@@ -572,8 +574,11 @@ def _check_policy(cat: Catalog, rec: PolicyRecord, doc: Document, ctx: _Ctx) -> 
         check_cite(base + ("cite",), rule.cite)
         for j, ct in enumerate(rule.care_types):
             ref(base + ("care_types", j), ct, "care-types", "care type")
-        if rule.via is not None and rule.via not in scope.contracts:
-            ctx.error(doc, base + ("via",), f"unknown contract '{rule.via}' in this policy")
+        vias = [rule.via] if isinstance(rule.via, str) else rule.via or []
+        for j, via in enumerate(vias):
+            if via not in scope.contracts:
+                ctx.error(doc, base + (("via",) if isinstance(rule.via, str) else ("via", j)),
+                          f"unknown contract '{via}' in this policy")
         _check_criterion(cat, scope, doc, ctx, base + ("requirement",), rule.requirement, note_ref, check_cite)
 
     for i, dl in enumerate(p.deadlines):
@@ -652,6 +657,10 @@ def _check_policy(cat: Catalog, rec: PolicyRecord, doc: Document, ctx: _Ctx) -> 
             elif known[cid].term is not None and not any(known[cid].term.covers(y) for y in p.contract_years):
                 ctx.error(doc, base + ("contracts", j),
                           f"contract '{cid}' does not run in any of this policy's contract years")
+
+    for i, clause in enumerate(p.clauses):
+        check_cite(("clauses", i, "cite"), clause.cite)
+        contract_refs(("clauses", i, "applies_to"), clause.applies_to)
 
     for i, definition in enumerate(p.definitions):
         check_cite(("definitions", i, "cite"), definition.cite)

@@ -26,7 +26,8 @@ from generator.engine import evaluate
 
 REPO = Path(__file__).resolve().parent.parent
 TABLES = REPO / "tests" / "boundaries"
-CONTRACT_KEYS = {"verdict", "tier", "flags", "no_flags", "possible_tiers", "limitations", "expectations", "tiers"}
+CONTRACT_KEYS = {"verdict", "tier", "flags", "no_flags", "possible_tiers", "maybe_better", "limitations",
+                 "tariff_effects", "expectations", "tiers"}
 SELECTIVE_KEYS = {"verdict", "flags", "no_flags"}
 
 
@@ -80,7 +81,8 @@ def load_cases() -> list[Case]:
             doc = _plain(doc)
             base = doc.get("base") or {}
             for case in doc["cases"]:
-                cases.append(Case(rel, doc["policy"], int(doc["year"]), doc.get("care_type"), case["name"],
+                cases.append(Case(rel, doc["policy"], int(doc["year"]), case.get("care_type", doc.get("care_type")),
+                                  case["name"],
                                   case.get("source") or {}, merge(base, case.get("facts") or {}),
                                   case["expect"], case.get("pending")))
     return cases
@@ -136,6 +138,8 @@ def compare(case: Case, answer: dict[str, Any]) -> list[str]:
             problems.append(f"contract {cid}: verdict {got['verdict']}, source says {want['verdict']}")
         if "tier" in want and got["best_tier"] != want["tier"]:
             problems.append(f"contract {cid}: best tier {got['best_tier']}, source says {want['tier']}")
+        if "maybe_better" in want and got["maybe_better"] != want["maybe_better"]:
+            problems.append(f"contract {cid}: maybe better {got['maybe_better']}, source says {want['maybe_better']}")
         if "possible_tiers" in want and got["possible_tiers"] != want["possible_tiers"]:
             problems.append(f"contract {cid}: possible tiers {got['possible_tiers']}, "
                             f"source says {want['possible_tiers']}")
@@ -143,7 +147,7 @@ def compare(case: Case, answer: dict[str, Any]) -> list[str]:
             tier = next((t for t in got["tiers"] if t["tier"] == tid), None)
             if tier is None or tier["verdict"] != verdict:
                 problems.append(f"contract {cid} tier {tid}: {tier and tier['verdict']}, source says {verdict}")
-        for key in ("limitations", "expectations"):
+        for key in ("limitations", "tariff_effects", "expectations"):
             for rid, status in (want.get(key) or {}).items():
                 item = next((r for r in got[key] if r["id"] == rid), None)
                 if item is None or item["status"] != status:

@@ -19,8 +19,10 @@ def test_dates_stay_text_until_the_schema_checks_them():
     assert doc.data == {"published": "2025-04-01", "when": "2025-02-30"}
 
 
-def test_yaml_11_booleans_are_still_booleans_so_the_schema_can_reject_them():
-    assert load_text(b"x: yes\n", "f.yaml").data == {"x": True}
+def test_only_true_and_false_are_booleans_as_in_yaml_12():
+    """YAML 1.1 also reads yes/no/on/off as booleans: `bound: on` would become true."""
+    assert load_text(b"x: yes\ny: no\nbound: on\nz: off\nt: true\nf: False\n", "f.yaml").data == \
+        {"x": "yes", "y": "no", "bound": "on", "z": "off", "t": True, "f": False}
 
 
 @pytest.mark.parametrize("raw, message", [

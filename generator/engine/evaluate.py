@@ -250,6 +250,8 @@ class PolicyEvaluator:
             return UNKNOWN  # a dependency cycle cannot be decided
         if not self.offered(self.contracts[cid]):
             return NOT_MET  # not offered in this contract year
+        if self.care_type is not None and self.care_type not in self.contracts[cid]["care_types"]:
+            return NOT_MET  # a practice of another care type does not hold this contract
         result = self.contract(cid)
         if not tier:
             return result["_status"]
@@ -387,14 +389,21 @@ class PolicyEvaluator:
         res = self.evaluate(rule["requirement"], rule["cite"])
         statuses = [res.status]
         via = None
-        if rule.get("via") and rule["via"] in self.contracts:
-            contract = self.contracts[rule["via"]]
-            via_status = self._reference_status(rule["via"])
-            via = {"contract": rule["via"], "name": contract["name"], "verdict": VERDICT[via_status]}
+        vias = [rule["via"]] if isinstance(rule.get("via"), str) else [v for v in rule.get("via") or []]
+        vias = [v for v in vias if v in self.contracts]
+        if vias:
+            # any of the listed contracts; the one of the practice's own care type when known
+            own = [v for v in vias if self.care_type is None or self.care_type in self.contracts[v]["care_types"]]
+            candidates = own or vias
+            status_by_id = {v: self._reference_status(v) for v in candidates}
+            chosen = next((v for v in candidates if status_by_id[v] == MET), candidates[0])
+            via_status = k_or(list(status_by_id.values()))
+            via = {"contract": chosen, "name": self.contracts[chosen]["name"], "verdict": VERDICT[via_status]}
             statuses.append(via_status)
         status = k_and(statuses)
         needed = [leaf.leaf_json() for leaf in _needed([res])] if status != MET else []
         if via and via["verdict"] != "eligible" and status != MET:
+            contract = self.contracts[via["contract"]]
             needed.append({"label": f"Een overeenkomst {contract['name']}", "status": _status_of(via["verdict"]),
                            "value": None, "threshold": None, "cite": self.cite(contract["cite"])})
         notes = _merge_notes(_decisive_notes([res]), self.notes_about(rule["id"]))
@@ -624,10 +633,13 @@ def evaluate(bundle: dict[str, Any], profile: Any, insurers: list[str] | None = 
             "insurer": policy["insurer"],
             "name": bundle["insurers"].get(policy["insurer"], {}).get("name", policy["insurer"]),
             "best": [], "policies": []})
+        clauses = [{"id": cl["id"], "kind": cl["kind"], "title": cl["title"], "text": cl["text"],
+                    "applies_to": cl.get("applies_to", ["all"]), "cite": ev.cite(cl["cite"])}
+                   for cl in policy.get("clauses", [])]
         entry["policies"].append({"policy": policy["id"], "title": policy["title"],
                                   "completeness": policy["completeness"],
                                   "contract_years": policy["contract_years"], "year": policy_year,
-                                  "contracts": contracts, "selective": selective})
+                                  "contracts": contracts, "selective": selective, "clauses": clauses})
         for c in contracts:
             if c["tiers"] and c["best_tier"]:
                 entry["best"].append({"policy": policy["id"], "contract": c["contract"], "name": c["name"],
