@@ -799,14 +799,17 @@ def _check_bounds(doc: Document, ctx: _Ctx, path: PathKey, fact: s.Fact, crit: A
 
 
 def _when_dates(when: Any) -> list[tuple[str, date]]:
+    """The fixed dates of a moment (a relative moment has none: it depends on the practice)."""
     if when.kind == "date":
         return [("date", when.date)]
-    if when.kind == "range":
+    if when.kind in ("range", "recurring"):
         return [("start", when.start)] + ([("end", when.end)] if when.end else [])
     if when.kind == "month":
         y, m = map(int, when.month.split("-"))
         return [("month", date(y, m, 1))]
-    return [("year", date(when.year, 1, 1))]
+    if when.kind == "year":
+        return [("year", date(when.year, 1, 1))]
+    return []
 
 
 def _check_deadline_window(doc: Document, ctx: _Ctx, base: PathKey, dl: s.Deadline, noted: bool) -> None:
