@@ -229,3 +229,27 @@ def test_profile_values_of_the_wrong_form_name_the_fact(bundle, facts, message):
     with pytest.raises(ProfileError) as exc:
         answer(bundle, facts)
     assert exc.value.problems == [message]
+
+
+# ------------------------------------------------------------------ the next question (issue 13)
+
+def test_next_questions_come_from_the_open_verdicts_and_prerequisites_first(bundle):
+    from generator.engine.questions import rank_questions
+
+    ans = evaluate(bundle, {"facts": {}}, ["acme"], ["fysiotherapie"], 2026)
+    keys = [q["key"] for q in rank_questions(bundle, ans)]
+    assert keys[0] in ("t_ok", "t_patients@2024")  # settles most verdicts / decides whether an index exists
+    assert keys.index("t_patients@2024") < keys.index("t_index@2024")  # may make the index not exist
+    assert "t_specialised_share" not in keys and "t_therapists" in keys  # derived: its parts are asked
+    assert "t_website" in keys  # a care-level limitation is still worth knowing
+
+
+def test_answered_and_skipped_questions(bundle):
+    from generator.engine.questions import rank_questions
+
+    ans = answer(bundle, {"t_index": {"2024": 50}, "t_deelnemers": 300})
+    ranked = rank_questions(bundle, ans, skipped=["t_netwerk_fysio"], answered={"t_deelnemers"})
+    keys = [q["key"] for q in ranked]
+    assert "t_index@2024" not in keys  # answered
+    assert "t_deelnemers" not in keys  # answered; the guideline stays unknown because it is weighed
+    assert keys[-1] == "t_netwerk_fysio" and ranked[-1]["skipped"]

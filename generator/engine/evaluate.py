@@ -327,7 +327,8 @@ class PolicyEvaluator:
             notes = _merge_notes(_decisive_notes(parts), self.notes_about(t["id"]))
             tiers.append({"tier": t["id"], "name": t["name"], "verdict": VERDICT[status], "_status": status,
                           "criterion": res.to_json() if res else None,
-                          "caps": [{"id": r.node["id"], "label": r.label, "status": r.status} for r in limits],
+                          "caps": [{"id": r.node["id"], "label": r.label, "status": r.status,
+                                    "result": r.to_json()} for r in limits],
                           "needed": [leaf.leaf_json() for leaf in needed],
                           "notes": notes, "flags": _flags(parts, notes),
                           "cite": self.cite(t["cite"])})
@@ -377,8 +378,8 @@ class PolicyEvaluator:
             "requirements": requirements, "limitations": limitations,
             "tariff_effects": tariff_effects, "expectations": expectations,
             "criterion": own.to_json() if own else None,
-            "caps": [{"id": cap["id"], "at_most": cap["at_most"], "label": r.label, "status": r.status}
-                     for cap, r in caps],
+            "caps": [{"id": cap["id"], "at_most": cap["at_most"], "label": r.label, "status": r.status,
+                      "result": r.to_json()} for cap, r in caps],
             "tiers": tiers, "needed": [leaf.leaf_json() for leaf in needed],
             "notes": notes, "flags": flags, "cite": self.cite(c["cite"]),
         }

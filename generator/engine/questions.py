@@ -1,0 +1,126 @@
+"""Which question to ask next: the facts whose answer can still change a verdict, best first.
+
+Derived from the evaluation itself, never written by hand (as Publicodes derives its
+'missing variables' from the rules): every verdict that is still unknown rests on unknown
+leaves; a fact that settles more verdicts, and settles them alone, comes first. A fact
+that can make another fact not exist (the number of patients decides whether there is a
+behandelindex) is asked before it. Pure standard library, like the rest of the engine.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from .logic import MET, NOT_MET, UNKNOWN
+
+
+def question_key(fact: str, year: int | None) -> str:
+    """One question: a fact, for a measurement year when it is yearly (``behandelindex@2022``)."""
+    return fact if year is None else f"{fact}@{year}"
+
+
+def _decisive_unknown_leaves(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Leaves under ``node`` whose answer can still change its status."""
+    if node.get("status") != UNKNOWN:
+        return
+    children = node.get("children")
+    if not children:
+        yield node
+        return
+    kind = node["kind"]
+    for child in children:
+        if kind == "all" and child["status"] == MET:
+            continue  # already settled; cannot flip by answering more
+        if kind == "any" and child["status"] == NOT_MET:
+            continue
+        yield from _decisive_unknown_leaves(child)
+
+
+# How much settling a verdict is worth: whether a contract is within reach matters most; which
+# tier, and care-level limitations, refine it.
+WEIGHT = {"contract": 1.0, "selective": 1.0, "tier": 0.5, "limitation": 0.25}
+
+
+def _verdict_roots(answer: dict[str, Any]) -> Iterator[tuple[str, str, list[dict[str, Any]]]]:
+    """Every unknown verdict in the answer: (name, kind, the criterion trees it rests on)."""
+    for ins in answer["insurers"]:
+        for pol in ins["policies"]:
+            for c in pol["contracts"]:
+                base = [r["result"] for r in c["requirements"]] + ([c["criterion"]] if c["criterion"] else [])
+                base += [cap["result"] for cap in c.get("caps", []) if cap["at_most"] == "none"]
+                name = f"{pol['policy']}#{c['contract']}"
+                if c["verdict"] == "unknown":
+                    yield name, "contract", base
+                for t in c["tiers"]:
+                    if t["verdict"] == "unknown":
+                        own = ([t["criterion"]] if t["criterion"] else []) + [cap["result"] for cap in t["caps"]]
+                        yield f"{name}/{t['tier']}", "tier", base + own
+                for item in c.get("limitations", []) + c.get("tariff_effects", []):
+                    if item["status"] == UNKNOWN:
+                        yield f"{name}~{item['id']}", "limitation", [item["result"]]
+            for rule in pol.get("selective", []):
+                if rule["verdict"] == "unknown":
+                    yield f"{pol['policy']}!{rule['rule']}", "selective", [rule["requirement"]]
+
+
+def rank_questions(bundle: dict[str, Any], answer: dict[str, Any], skipped: list[str] | None = None,
+                   answered: set[str] | None = None) -> list[dict[str, Any]]:
+    """Open questions, best first: ``[{key, fact, year, score, verdicts}]``.
+
+    ``skipped``: question keys the user answered with "weet ik niet" (kept unknown, asked
+    last). ``answered``: keys already answered (never asked again, e.g. a guideline whose
+    value is known but whose verdict stays unknown because the insurer weighs it).
+    """
+    skipped_set = set(skipped or [])
+    answered = answered or set()
+    facts = bundle["facts"]
+    scores: dict[str, float] = {}
+    verdicts: dict[str, set[str]] = {}
+    info: dict[str, tuple[str, int | None]] = {}
+
+    def add(fact_id: str, year: int | None, weight: float, verdict: str) -> None:
+        fact = facts.get(fact_id)
+        if fact is None:
+            return
+        if fact.get("derived"):  # never asked: ask its parts
+            rule = fact["derived"]
+            parts = [rule.get("numerator"), rule.get("denominator"), *rule.get("of", [])]
+            for part in [p for p in parts if p]:
+                add(part, year, weight / len(parts), verdict)
+            return
+        y = year if fact.get("yearly") else None
+        key = question_key(fact_id, y)
+        if key in answered:
+            return
+        scores[key] = scores.get(key, 0.0) + weight
+        verdicts.setdefault(key, set()).add(verdict)
+        info[key] = (fact_id, y)
+        if fact.get("absent_when"):  # the fact that can make this one not exist comes first
+            for other in _facts_of(fact["absent_when"]):
+                add(other, y, weight * 1.01, verdict)
+
+    for verdict, kind, roots in _verdict_roots(answer):
+        leaves = [leaf for root in roots for leaf in _decisive_unknown_leaves(root)]
+        keys = {(leaf.get("fact"), leaf.get("year")) for leaf in leaves if leaf.get("fact")}
+        keys |= {(leaf.get("position_fact"), leaf.get("year")) for leaf in leaves if leaf.get("position_fact")}
+        for fact_id, year in keys:
+            add(fact_id, year, WEIGHT[kind] / len(keys), verdict)
+
+    def order(key: str) -> tuple:
+        fact_id, year = info[key]
+        return (key in skipped_set, -round(scores[key], 6), facts[fact_id].get("group", ""),
+                facts[fact_id]["label"], year or 0)
+
+    return [{"key": key, "fact": info[key][0], "year": info[key][1], "score": round(scores[key], 4),
+             "verdicts": sorted(verdicts[key]), "skipped": key in skipped_set}
+            for key in sorted(scores, key=order)]
+
+
+def _facts_of(node: Any) -> list[str]:
+    found: list[str] = []
+    if isinstance(node, dict):
+        if isinstance(node.get("fact"), str):
+            found.append(node["fact"])
+        of = node.get("of")
+        for child in of if isinstance(of, list) else [of] if isinstance(of, dict) else []:
+            found += _facts_of(child)
+    return found
