@@ -71,13 +71,13 @@ def test_checker_runs_in_the_browser_and_keeps_data_local(site: Path, tmp_path: 
         with page.expect_download() as download:
             page.get_by_role("button", name="Profiel opslaan (JSON)").click()
         saved = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
-        assert saved["facts"]["behandelindex"] == 95 and saved["facts"]["alle_therapeuten_big"] is True
+        assert saved["facts"]["behandelindex"] == {"2024": 95} and saved["facts"]["alle_therapeuten_big"] is True
         page.get_by_role("button", name="Opnieuw beginnen").click()
         wait_until(page, "document.querySelector('[data-contract=\"fysiotherapie\"]').dataset.verdict === 'unknown'")
         profile = tmp_path / "profiel.json"
-        profile.write_text(json.dumps({"version": 1, "facts": {**saved["facts"], "behandelindex": 150}}), encoding="utf-8")
+        profile.write_text(json.dumps({"version": 1, "facts": {**saved["facts"], "behandelindex": {"2024": 150}}}), encoding="utf-8")
         page.set_input_files("#iw-profile-file", str(profile))
-        wait_until(page, "document.getElementById('iw-fact-behandelindex').value === '150'")
+        wait_until(page, "document.getElementById('iw-fact-behandelindex-2024').value === '150'")
         page.set_viewport_size({"width": 390, "height": 844})
         page.screenshot(path=str(ARTIFACTS / "checker-phone.png"), full_page=True)
 
@@ -92,7 +92,7 @@ SNAPSHOT_STORED = """caches.open("inkoopwijzer-pyodide-snapshot").then((c) => c.
 
 def test_second_visit_restores_the_interpreter_snapshot_with_the_same_answers(site: Path):
     """The worker caches a snapshot of the booted interpreter; a restored one answers alike."""
-    facts = {"alle_therapeuten_big": True, "alle_fysiotherapeuten_kwaliteitsregister": True, "behandelindex": 95}
+    facts = {"alle_therapeuten_big": True, "alle_fysiotherapeuten_kwaliteitsregister": True, "behandelindex": {"2024": 95}}
     url_fragment = "#profiel=" + quote(json.dumps(facts, separators=(",", ":")))
     with serve(site) as base, browser() as b:
         context = b.new_context()

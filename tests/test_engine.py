@@ -59,12 +59,12 @@ def test_kleene_truth_tables():
 
 def test_unknown_fact_and_wrong_types_name_the_fact(fixture_bundle):
     with pytest.raises(ProfileError) as exc:
-        evaluate(fixture_bundle, {"facts": {"behandel_index": 3, "behandelindex": "laag",
+        evaluate(fixture_bundle, {"facts": {"behandel_index": 3, "behandelindex": {2024: "laag"},
                                             "alle_therapeuten_big": "ja", "praktijk_regio": "mars"}})
     assert exc.value.problems == [
         "fact 'alle_therapeuten_big': expects true or false (boolean), got 'ja'",
         "fact 'behandel_index': unknown fact",
-        "fact 'behandelindex': expects a number (number), got 'laag'",
+        "fact 'behandelindex' (2024): expects a number (number), got 'laag'",
         "fact 'praktijk_regio': expects one of 'noord-holland-noord', 'zuid-nederland', 'zuid-holland-zuid', "
         "'midden-holland', 'amstelland', 'haarlemmermeer', 'zuid-holland-noord', 'elders' (enum), got 'mars'",
     ]
@@ -84,24 +84,24 @@ BASE = {"alle_therapeuten_big": True, "alle_fysiotherapeuten_kwaliteitsregister"
 
 @pytest.mark.parametrize("index, verdict_b", [(39, "unknown"), (40, "eligible"), (110, "eligible"), (111, "unknown")])
 def test_range_bounds_are_inclusive_and_any_of_stays_open(fixture_bundle, index, verdict_b):
-    answer = evaluate(fixture_bundle, {"facts": {**BASE, "behandelindex": index}})
+    answer = evaluate(fixture_bundle, {"facts": {**BASE, "behandelindex": {2024: index}}})
     c = contract(answer, "acme/fysiotherapie-2026", "fysiotherapie")
     assert tier(c, "tariefgroep-b")["verdict"] == verdict_b  # unknown: the patient count may still qualify
 
 
 def test_any_of_is_decided_by_one_met_branch(fixture_bundle):
-    answer = evaluate(fixture_bundle, {"facts": {**BASE, "aantal_unieke_patienten": 25}})
+    answer = evaluate(fixture_bundle, {"facts": {**BASE, "aantal_unieke_patienten": {2024: 25}}})
     c = contract(answer, "acme/fysiotherapie-2026", "fysiotherapie")
     assert tier(c, "tariefgroep-b")["verdict"] == "eligible"  # behandelindex still unknown
 
 
 def test_unpublished_percentile_uses_the_practice_position(fixture_bundle):
-    facts = {**BASE, "behandelindex": 90, "praktijk_skf_keurmerk": True}
+    facts = {**BASE, "behandelindex": {2024: 90}, "praktijk_skf_keurmerk": True}
     unknown = contract(evaluate(fixture_bundle, {"facts": facts}), "acme/fysiotherapie-2026", "fysiotherapie")
     assert tier(unknown, "tariefgroep-a")["verdict"] == "unknown"
-    at = contract(evaluate(fixture_bundle, {"facts": {**facts, "behandelindex_percentiel": 70}}),
+    at = contract(evaluate(fixture_bundle, {"facts": {**facts, "behandelindex_percentiel": {2024: 70}}}),
                   "acme/fysiotherapie-2026", "fysiotherapie")
-    above = contract(evaluate(fixture_bundle, {"facts": {**facts, "behandelindex_percentiel": 71}}),
+    above = contract(evaluate(fixture_bundle, {"facts": {**facts, "behandelindex_percentiel": {2024: 71}}}),
                      "acme/fysiotherapie-2026", "fysiotherapie")
     assert tier(at, "tariefgroep-a")["verdict"] == "eligible"
     assert at["best_tier"] == "tariefgroep-a"
@@ -110,7 +110,7 @@ def test_unpublished_percentile_uses_the_practice_position(fixture_bundle):
 
 
 def test_what_it_takes_lists_the_smallest_set(fixture_bundle):
-    answer = evaluate(fixture_bundle, {"facts": {**BASE, "behandelindex": 150, "praktijk_skf_keurmerk": False}})
+    answer = evaluate(fixture_bundle, {"facts": {**BASE, "behandelindex": {2024: 150}, "praktijk_skf_keurmerk": False}})
     c = contract(answer, "acme/fysiotherapie-2026", "fysiotherapie")
     a = tier(c, "tariefgroep-a")
     assert a["verdict"] == "not-eligible"
@@ -124,7 +124,7 @@ def test_dependencies_are_evaluated_not_assumed(fixture_bundle):
     without_base = contract(evaluate(fixture_bundle, {"facts": {**facts, "alle_therapeuten_big": False}}),
                             "acme/fysiotherapie-2026", "module-kwaliteit")
     assert without_base["verdict"] == "not-eligible"
-    with_base = contract(evaluate(fixture_bundle, {"facts": {**facts, **BASE, "aantal_unieke_patienten": 10}}),
+    with_base = contract(evaluate(fixture_bundle, {"facts": {**facts, **BASE, "aantal_unieke_patienten": {2024: 10}}}),
                          "acme/fysiotherapie-2026", "module-kwaliteit")
     assert with_base["verdict"] == "eligible"
 

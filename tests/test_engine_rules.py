@@ -45,7 +45,7 @@ VGZ_MINIMUM = {"integriteitstoets_zonder_bezwaar": True, "alle_therapeuten_big":
 VGZ_PLAIN = {**VGZ_MINIMUM, "praktijk_skf_keurmerk": False, "praktijk_skf_aspirant": False,
              "aantal_good_practices_fysiotopics_zorg1": 0, "aantal_good_practices_geimplementeerd": 0,
              "good_practice_multidisciplinair_zorgpad": False, "lid_samenwerkingsverband": False,
-             "erkend_zorgplan_geimplementeerd": False, "aantal_unieke_patienten": 200}
+             "erkend_zorgplan_geimplementeerd": False, "aantal_unieke_patienten": {2022: 200}}
 
 
 @pytest.mark.parametrize("index, best", [
@@ -57,13 +57,13 @@ VGZ_PLAIN = {**VGZ_MINIMUM, "praktijk_skf_keurmerk": False, "praktijk_skf_aspira
     (150, None),        # above 149 no situation applies
 ])
 def test_vgz_behandelindex_boundaries(bundle, index, best):
-    c = find(answer_for(bundle, {**VGZ_PLAIN, "behandelindex": index}, "vgz", 2024), VGZ, "fysiotherapie")
+    c = find(answer_for(bundle, {**VGZ_PLAIN, "behandelindex": {2022: index}}, "vgz", 2024), VGZ, "fysiotherapie")
     assert c["best_tier"] == best
     assert c["verdict"] == ("eligible" if best else "not-eligible")
 
 
 def test_vgz_110_is_flagged_as_ambiguous_with_the_source_note(bundle):
-    c = find(answer_for(bundle, {**VGZ_PLAIN, "behandelindex": 110}, "vgz", 2024), VGZ, "fysiotherapie")
+    c = find(answer_for(bundle, {**VGZ_PLAIN, "behandelindex": {2022: 110}}, "vgz", 2024), VGZ, "fysiotherapie")
     generiek = next(t for t in c["tiers"] if t["tier"] == "generiek")
     basis = next(t for t in c["tiers"] if t["tier"] == "basis")
     assert "behandelindex-110-in-twee-tariefgroepen" in [n["id"] for n in generiek["notes"]]
@@ -72,14 +72,14 @@ def test_vgz_110_is_flagged_as_ambiguous_with_the_source_note(bundle):
 
 
 def test_vgz_thirty_or_fewer_patients_gives_basis_without_an_index(bundle):
-    c = find(answer_for(bundle, {**VGZ_PLAIN, "aantal_unieke_patienten": 30}, "vgz", 2024), VGZ, "fysiotherapie")
+    c = find(answer_for(bundle, {**VGZ_PLAIN, "aantal_unieke_patienten": {2022: 30}}, "vgz", 2024), VGZ, "fysiotherapie")
     assert c["best_tier"] == "basis"
-    c = find(answer_for(bundle, {**VGZ_PLAIN, "aantal_unieke_patienten": 31}, "vgz", 2024), VGZ, "fysiotherapie")
+    c = find(answer_for(bundle, {**VGZ_PLAIN, "aantal_unieke_patienten": {2022: 31}}, "vgz", 2024), VGZ, "fysiotherapie")
     assert c["best_tier"] is None and c["verdict"] == "unknown"  # index still unknown
 
 
 def test_vgz_intensief_needs_keurmerk_and_good_practices(bundle):
-    facts = {**VGZ_PLAIN, "behandelindex": 100, "aantal_good_practices_fysiotopics_zorg1": 3}
+    facts = {**VGZ_PLAIN, "behandelindex": {2022: 100}, "aantal_good_practices_fysiotopics_zorg1": 3}
     c = find(answer_for(bundle, facts, "vgz", 2024), VGZ, "fysiotherapie")
     assert tiers(c)["intensief"] == "not-eligible"  # no Keurmerk
     c = find(answer_for(bundle, {**facts, "praktijk_skf_keurmerk": True}, "vgz", 2024), VGZ, "fysiotherapie")
@@ -90,16 +90,16 @@ def test_vgz_intensief_needs_keurmerk_and_good_practices(bundle):
 
 
 def test_vgz_missing_minimum_requirement_is_not_eligible(bundle):
-    c = find(answer_for(bundle, {**VGZ_PLAIN, "behandelindex": 100, "alle_therapeuten_big": False}, "vgz", 2024),
+    c = find(answer_for(bundle, {**VGZ_PLAIN, "behandelindex": {2022: 100}, "alle_therapeuten_big": False}, "vgz", 2024),
              VGZ, "fysiotherapie")
     assert c["verdict"] == "not-eligible"
 
 
 def test_vgz_hand_splint_addendum_needs_a_signed_ergo_or_physio_contract(bundle):
     splint = {"handtherapeut_cht_nl": True, "samenwerking_handchirurg": True}
-    answer = answer_for(bundle, {**VGZ_PLAIN, "behandelindex": 100, **splint}, "vgz", 2024)
+    answer = answer_for(bundle, {**VGZ_PLAIN, "behandelindex": {2022: 100}, **splint}, "vgz", 2024)
     assert find(answer, VGZ, "addendum-hand-en-vingerspalken")["verdict"] == "eligible"
-    answer = answer_for(bundle, {**VGZ_PLAIN, "behandelindex": 100, "alle_therapeuten_big": False, **splint},
+    answer = answer_for(bundle, {**VGZ_PLAIN, "behandelindex": {2022: 100}, "alle_therapeuten_big": False, **splint},
                         "vgz", 2024)
     # no physiotherapy contract; the ergotherapy contract is still unknown
     assert find(answer, VGZ, "addendum-hand-en-vingerspalken")["verdict"] == "unknown"
@@ -236,8 +236,8 @@ def zz_all_but_efficiency(bundle):
     (86, 151, None),
 ])
 def test_zz_percentile_tiers_by_spiegelinformatie_position(bundle, zz_all_but_efficiency, position, index, best):
-    facts = {**zz_all_but_efficiency, "behandelindex_percentiel": position, "behandelindex": index,
-             "aantal_unieke_patienten": 200}
+    facts = {**zz_all_but_efficiency, "behandelindex_percentiel": {2024: position}, "behandelindex": {2024: index},
+             "aantal_unieke_patienten": {2024: 200}}
     c = find(answer_for(bundle, facts, "zorg-en-zekerheid", 2026, "fysiotherapie"), ZZ, "fysiotherapie")
     assert c["best_tier"] == best
     if best is None:
@@ -245,23 +245,23 @@ def test_zz_percentile_tiers_by_spiegelinformatie_position(bundle, zz_all_but_ef
 
 
 def test_zz_unpublished_percentile_value_without_position_is_unknown(bundle, zz_all_but_efficiency):
-    facts = {**zz_all_but_efficiency, "behandelindex": 100, "aantal_unieke_patienten": 200}
+    facts = {**zz_all_but_efficiency, "behandelindex": {2024: 100}, "aantal_unieke_patienten": {2024: 200}}
     c = find(answer_for(bundle, facts, "zorg-en-zekerheid", 2026, "fysiotherapie"), ZZ, "fysiotherapie")
     assert c["best_tier"] == "tariefgroep-c" and c["maybe_better"] == ["tariefgroep-a", "tariefgroep-b"]
 
 
 def test_zz_thirty_or_fewer_unique_insured_gives_at_most_c(bundle, zz_all_but_efficiency):
-    facts = {**zz_all_but_efficiency, "aantal_unieke_patienten": 30, "behandelindex": 400}
+    facts = {**zz_all_but_efficiency, "aantal_unieke_patienten": {2024: 30}, "behandelindex": {2024: 400}}
     c = find(answer_for(bundle, facts, "zorg-en-zekerheid", 2026, "fysiotherapie"), ZZ, "fysiotherapie")
     assert tiers(c)["tariefgroep-c"] == "eligible"
-    facts["aantal_unieke_patienten"] = 31
+    facts["aantal_unieke_patienten"] = {2024: 31}
     c = find(answer_for(bundle, facts, "zorg-en-zekerheid", 2026, "fysiotherapie"), ZZ, "fysiotherapie")
     assert tiers(c)["tariefgroep-c"] == "not-eligible"
 
 
 def test_zz_no_contract_in_2023_means_no_a_or_b(bundle, zz_all_but_efficiency):
-    facts = {**zz_all_but_efficiency, "behandelindex_percentiel": 50, "behandelindex": 90,
-             "aantal_unieke_patienten": 200, "overeenkomst_zz_fysiotherapie_2023": False}
+    facts = {**zz_all_but_efficiency, "behandelindex_percentiel": {2024: 50}, "behandelindex": {2024: 90},
+             "aantal_unieke_patienten": {2024: 200}, "overeenkomst_zz_fysiotherapie_2023": False}
     c = find(answer_for(bundle, facts, "zorg-en-zekerheid", 2026, "fysiotherapie"), ZZ, "fysiotherapie")
     assert c["best_tier"] == "tariefgroep-c"
     a = next(t for t in c["tiers"] if t["tier"] == "tariefgroep-a")
@@ -295,7 +295,7 @@ def test_zk_base_contract_and_fraud_exclusion(bundle):
     ended = zk(bundle, {**ZK_BASE, "eerdere_overeenkomst_beeindigd_fraude": True}, "fysiotherapie")
     assert ended["verdict"] == "not-eligible"
     # the modules and the addendum need the base contract, so the exclusion reaches them too
-    facts = {**ZK_VV, "eerdere_overeenkomst_beeindigd_fraude": True, "behandelindex_percentiel": 10,
+    facts = {**ZK_VV, "eerdere_overeenkomst_beeindigd_fraude": True, "behandelindex_percentiel": {2024: 10},
              "chronisch_zorgnet_copd": True}
     for module in ("module-verdiepen-en-specialiseren", "module-voortdurend-verbeteren", "addendum-valpreventie"):
         assert zk(bundle, facts, module)["verdict"] == "not-eligible", module
@@ -319,13 +319,14 @@ def test_zk_verdiepen_en_specialiseren_networks(bundle, networks, verdict):
     ("2027-03-01", 61, "not-eligible"),
 ])
 def test_zk_voortdurend_verbeteren_sixth_decile(bundle, start, position, verdict):
-    facts = {**ZK_VV, "ingangsdatum_module": start, "behandelindex_percentiel": position}
+    facts = {**ZK_VV, "ingangsdatum_module": start,
+             "behandelindex_percentiel": {2024 if start < "2027" else 2025: position}}
     c = zk(bundle, facts, "module-voortdurend-verbeteren", int(start[:4]))
     assert c["verdict"] == verdict
 
 
 def test_zk_voortdurend_verbeteren_boundaries(bundle):
-    ok = {**ZK_VV, "behandelindex_percentiel": 40}
+    ok = {**ZK_VV, "behandelindex_percentiel": {2024: 40}}
     assert zk(bundle, ok, "module-voortdurend-verbeteren")["verdict"] == "eligible"
     for fact, value in [("maanden_ingeschreven_praktijkkwaliteitsregister", 11), ("peer_reviews_per_jaar", 3),
                         ("overeenkomst_erkend_meetbureau", False), ("prem_toestemming_landelijke_verwerker", False)]:

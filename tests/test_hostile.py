@@ -42,7 +42,7 @@ def test_check_cli_prints_text_and_stable_json(tmp_path: Path):
     policies = make_tree(tmp_path)
     profile = tmp_path / "p.json"
     profile.write_text('{"facts": {"alle_therapeuten_big": true, "alle_fysiotherapeuten_kwaliteitsregister": true,'
-                       ' "aantal_unieke_patienten": 12}}', encoding="utf-8")
+                       ' "aantal_unieke_patienten": {"2024": 12}}}', encoding="utf-8")
     base = [sys.executable, "-m", "generator", "check", "--profile", str(profile), "--policies", str(policies),
             "--insurer", "acme", "--care-type", "fysiotherapie", "--year", "2026"]
     text = subprocess.run(base, cwd=REPO, capture_output=True, text=True, timeout=120)

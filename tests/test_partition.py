@@ -184,10 +184,10 @@ def test_the_partition_check_finds_a_gap(catalog):
                              "exhaustive": True, "cite": {"section": "x"},
                              "tiers": [{"id": "a", "name": "A", "cite": {"section": "x"},
                                         "criterion": {"kind": "compare", "fact": "aantal_unieke_patienten",
-                                                      "op": "le", "value": 90}},
+                                                      "year": 2024, "op": "le", "value": 90}},
                                        {"id": "b", "name": "B", "cite": {"section": "x"},
                                         "criterion": {"kind": "compare", "fact": "aantal_unieke_patienten",
-                                                      "op": "ge", "value": 100}}]}]}
+                                                      "year": 2024, "op": "ge", "value": 100}}]}]}
     bundle["policies"].append(policy)
     bundle["insurers"]["acme"] = {"name": "Acme", "short_name": "Acme"}
 
