@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from tests.sourcetext import deadline_dates, dutch_dates, normalise, policy_fixture, section, text_fixture
 from generator.model import iter_criteria
@@ -71,11 +71,16 @@ def test_dates_in_change_list_are_encoded(text, policy):
     part = section(text, "2. Wijzigingen ten opzichte van 2023", "3. Uiterste tekendatum")
     dates = dutch_dates(part)
     assert date(2026, 1, 1) in dates
-    criterion_dates = {c.value for r in policy.contracts for t in r.tiers for c in _walk(t.criterion)
-                       if c.kind == "date"}
+    assert re.search(r"vóór 1 januari 2026", normalise(part))
+    # 'vóór <date>' is strictly before: a registration held on the day before, in both tiers
+    # that ask for the collaboration, and a deadline bounded 'before'.
+    held_days = {t.id: {c.on for c in _walk(t.criterion) if c.kind == "held"} for r in policy.contracts
+                 for t in r.tiers if t.criterion}
     for d in dates:
         assert d in deadline_dates(policy)
-        assert d in criterion_dates
+        assert all(d - timedelta(days=1) in held_days[t] for t in ("tariefgroep-a", "tariefgroep-b"))
+        assert all(dl.when.bound == "before" for dl in policy.deadlines
+                   if dl.when.kind == "date" and dl.when.date == d)
 
 
 # --------------------------------------------------------------------------- changes
@@ -113,7 +118,10 @@ def test_term_is_three_years(text, policy):
 def test_behandelindex_thresholds(text, policy):
     table = normalise(section(text, "5. Differentiatie-overzicht", "6 Wat spreekt ons aan?"))
     c_value = int(re.search(r"Doelmatigheid van zorg ≤\s*(\d+)", table).group(1))
-    assert [c.value for c in _leaves(policy, "tariefgroep-c", "behandelindex")] == [c_value]
+    # C's limit is the lowest demand of the three, so it is the contract's own condition
+    contract = policy.contracts[0]
+    assert [c.value for c in _walk(contract.criterion) if getattr(c, "fact", None) == "behandelindex"] == [c_value]
+    assert _tier(policy, "tariefgroep-c").criterion is None and contract.exhaustive
     assert table.count("wordt op korte termijn bekend gemaakt") == 2
     for tier in ("tariefgroep-a", "tariefgroep-b"):
         leaves = _leaves(policy, tier, "behandelindex")
