@@ -253,3 +253,37 @@ def test_answered_and_skipped_questions(bundle):
     assert "t_index@2024" not in keys  # answered
     assert "t_deelnemers" not in keys  # answered; the guideline stays unknown because it is weighed
     assert keys[-1] == "t_netwerk_fysio" and ranked[-1]["skipped"]
+
+
+# ------------------------------------------------------------------ notes reach what rests on them
+
+def _mini(policy_extra: dict, fact_value) -> dict:
+    from generator.engine.evaluate import PolicyEvaluator
+    from generator.engine.facts import FactView
+
+    reg = {"m": {"id": "m", "type": "boolean", "label": "M"}}
+    bundle = {"facts": reg, "registers": {}, "regions": {}, "sources": {"s": {"title": "S"}}, "care_types": {}}
+    policy = {"sources": ["s"], "source_notes": [{"id": "n", "kind": "ambiguity", "text": "x", "kept": "y",
+                                                  "cite": {"section": "1"}, **policy_extra.pop("note", {})}],
+              **policy_extra}
+    return PolicyEvaluator(bundle, policy, FactView({"m": fact_value}, reg), 2024, None).contract("c")
+
+
+def test_a_note_on_a_met_part_of_an_open_list_reaches_the_open_verdict():
+    contract = {"id": "c", "name": "C", "kind": "contract", "care_types": ["x"], "cite": {"section": "1"},
+                "tiers": [{"id": "t", "name": "T", "cite": {"section": "1"},
+                           "criterion": {"kind": "all", "incomplete": True,
+                                         "of": [{"kind": "is", "fact": "m", "note": "n"}]}}]}
+    for value, verdict in ((True, "unknown"), (False, "not-eligible")):
+        tier = _mini({"contracts": [dict(contract)]}, value)["tiers"][0]
+        assert (tier["verdict"], [n["id"] for n in tier["notes"]]) == (verdict, ["n"])
+
+
+def test_a_note_about_a_requirement_reaches_the_contract_it_decides():
+    extra = {"requirements": [{"id": "r", "title": "R", "applies_to": ["c"], "theme": "other",
+                               "cite": {"section": "1"}, "criterion": {"kind": "is", "fact": "m"}}],
+             "contracts": [{"id": "c", "name": "C", "kind": "contract", "care_types": ["x"], "cite": {"section": "1"}}],
+             "note": {"refs": ["r"]}}
+    for value in (True, False):
+        c = _mini(dict(extra, note={"refs": ["r"]}), value)
+        assert [f.get("id") for f in c["flags"]] == ["n"]

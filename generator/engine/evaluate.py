@@ -291,16 +291,20 @@ class PolicyEvaluator:
     def _contract(self, c: dict[str, Any]) -> dict[str, Any]:
         requirements, limitations, tariff_effects, expectations = [], [], [], []
         base_results: list[Result] = []
+        requirement_notes: list[dict[str, Any]] = []
         for req in self.requirements_for(c["id"]):
             res = self.evaluate(req["criterion"], req["cite"])
+            about = self.notes_about(req["id"])
             entry = {"id": req["id"], "title": req["title"], "status": res.status,
-                     "consequence": req.get("consequence", "contract"), "result": res.to_json()}
+                     "consequence": req.get("consequence", "contract"), "result": res.to_json(),
+                     "notes": _merge_notes(_decisive_notes([res]), about)}
             if req.get("consequence_text"):
                 entry["consequence_text"] = req["consequence_text"]
             consequence = req.get("consequence", "contract")
             if consequence == "contract":
                 requirements.append(entry)
                 base_results.append(res)
+                requirement_notes += about
             elif consequence == "care":
                 limitations.append(entry)
             elif consequence == "tariff":
@@ -324,7 +328,7 @@ class PolicyEvaluator:
             parts = base_results + ([res] if res else []) + limits
             status = k_and([base] + ([res.status] if res else []) + [r.status for r in limits])
             needed = _needed(parts) if status != MET else []
-            notes = _merge_notes(_decisive_notes(parts), self.notes_about(t["id"]))
+            notes = _merge_notes(_decisive_notes(parts), requirement_notes, self.notes_about(t["id"]))
             tiers.append({"tier": t["id"], "name": t["name"], "verdict": VERDICT[status], "_status": status,
                           "criterion": res.to_json() if res else None,
                           "caps": [{"id": r.node["id"], "label": r.label, "status": r.status,
@@ -349,7 +353,7 @@ class PolicyEvaluator:
             maybe_better = []
         possible = [t["tier"] for t in tiers if t["_status"] != NOT_MET]
         needed = _needed(base_results) if status != MET and (not tiers or c.get("exhaustive")) else []
-        notes = _merge_notes(_decisive_notes(base_results), self.notes_about(c["id"]),
+        notes = _merge_notes(_decisive_notes(base_results), requirement_notes, self.notes_about(c["id"]),
                              best["notes"] if best else [t_note for t in tiers if t["_status"] == UNKNOWN
                                                          for t_note in t["notes"]])
         flags = _flags(base_results, notes)
@@ -509,7 +513,9 @@ def _decisive(r: Result) -> Iterator[Result]:
     yield r
     kind = r.node["kind"]
     if kind == "all":
-        pick = [c for c in r.children if r.status == MET or c.status == r.status]
+        # an open 'all' rests on its open parts and on the parts it already meets
+        pick = [c for c in r.children if r.status in (MET, UNKNOWN) and c.status != NOT_MET
+                or c.status == r.status]
     elif kind == "any":
         pick = [c for c in r.children if r.status == NOT_MET or c.status == r.status]
     else:
