@@ -274,8 +274,9 @@ def test_zz_no_contract_in_2023_means_no_a_or_b(bundle, zz_all_but_efficiency):
 
 ZK = "zilveren-kruis/fysiotherapie-2026-2027"
 ZK_BASE = {"alle_therapeuten_big": True, "alle_fysiotherapeuten_kwaliteitsregister": True, "prem_meting": True,
-           "praktijkinrichting_voldoet": True, "declareert_elektronisch": True,
-           "eerdere_overeenkomst_beeindigd_fraude": False, "voldoet_wtza": True}
+           "praktijkinrichting_primaire_behandellocatie": True, "declareert_elektronisch": True,
+           "eerdere_overeenkomst_beeindigd_fraude": False, "voldoet_wtza": True,
+           "wtza_vergunning_ontbreekt_of_ingetrokken": False, "datum_ondertekening_overeenkomst": "2025-10-15"}
 ZK_VV = {**ZK_BASE, "praktijk_erkend_praktijkkwaliteitsregister": True,
          "maanden_ingeschreven_praktijkkwaliteitsregister": 12, "jaarcyclus_praktijkkwaliteitsregister_doorlopen": True,
          "eerste_jaarcyclus_visitatie_voldaan": True, "praktijkvisitatie_elke_twee_jaar": True,
@@ -283,7 +284,7 @@ ZK_VV = {**ZK_BASE, "praktijk_erkend_praktijkkwaliteitsregister": True,
          "data_maandelijks_landelijke_database": True, "scholing_datagebruik_alle_fysiotherapeuten": True,
          "prem_volgens_zn_meetinstructies": True, "overeenkomst_erkend_meetbureau": True,
          "prem_toestemming_zorgkaartnederland": True, "prem_toestemming_landelijke_verwerker": True,
-         "inzage_portfolio_visitatierapporten": True, "ingangsdatum_module": "2026-01-01"}
+         "inzage_portfolio_visitatierapporten": True, "ingangsdatum_module_voortdurend_verbeteren": "2026-01-01"}
 
 
 def zk(bundle, facts, contract, year=2026):
@@ -296,55 +297,75 @@ def test_zk_base_contract_and_fraud_exclusion(bundle):
     assert ended["verdict"] == "not-eligible"
     # the modules and the addendum need the base contract, so the exclusion reaches them too
     facts = {**ZK_VV, "eerdere_overeenkomst_beeindigd_fraude": True, "behandelindex_percentiel": {2024: 10},
-             "chronisch_zorgnet_copd": True}
+             "chronisch_zorgnet_long_minstens_een_fysiotherapeut": True}
     for module in ("module-verdiepen-en-specialiseren", "module-voortdurend-verbeteren", "addendum-valpreventie"):
         assert zk(bundle, facts, module)["verdict"] == "not-eligible", module
 
 
+def test_zk_existing_practice_signing_after_10_november_gets_no_contract(bundle):
+    # "Na 10 november kunnen alleen nieuwe praktijken nog een overeenkomst met ons aangaan."
+    late = {**ZK_BASE, "datum_ondertekening_overeenkomst": "2025-11-11", "nieuwe_praktijk_fysiotherapie": False}
+    assert zk(bundle, late, "fysiotherapie")["verdict"] == "not-eligible"
+    assert zk(bundle, {**late, "nieuwe_praktijk_fysiotherapie": True}, "fysiotherapie")["verdict"] == "eligible"
+
+
+def test_zk_wtza_non_compliance_is_weighed_a_revoked_permit_is_not(bundle):
+    weighed = zk(bundle, {**ZK_BASE, "voldoet_wtza": False}, "fysiotherapie")
+    assert weighed["verdict"] == "unknown" and "wtza-discretionair" in {f.get("id") for f in weighed["flags"]}
+    revoked = zk(bundle, {**ZK_BASE, "wtza_vergunning_ontbreekt_of_ingetrokken": True}, "fysiotherapie")
+    assert revoked["verdict"] == "not-eligible"
+
+
+NO_NETWORK = {"parkinsonnet_minstens_een_fysiotherapeut": False, "chronisch_zorgnet_pav_minstens_een_fysiotherapeut": False,
+              "chronisch_zorgnet_long_minstens_een_fysiotherapeut": False}
+
+
 @pytest.mark.parametrize("networks, verdict", [
-    ({"parkinsonnet_aangesloten": True}, "eligible"),
-    ({"chronisch_zorgnet_claudicatio": True}, "eligible"),
-    ({"chronisch_zorgnet_copd": True}, "eligible"),   # COPD GOLD II+: new per 2026
-    ({"parkinsonnet_aangesloten": False, "chronisch_zorgnet_claudicatio": False,
-      "chronisch_zorgnet_copd": False}, "not-eligible"),
+    ({"parkinsonnet_minstens_een_fysiotherapeut": True}, "eligible"),
+    ({"chronisch_zorgnet_pav_minstens_een_fysiotherapeut": True}, "eligible"),
+    ({"chronisch_zorgnet_long_minstens_een_fysiotherapeut": True}, "eligible"),   # COPD GOLD II+: new per 2026
+    ({**NO_NETWORK, "gespecialiseerde_fysiotherapeut_andere_patientgroep": True}, "unknown"),  # not stated
+    ({**NO_NETWORK, "gespecialiseerde_fysiotherapeut_andere_patientgroep": False}, "not-eligible"),
 ])
 def test_zk_verdiepen_en_specialiseren_networks(bundle, networks, verdict):
     assert zk(bundle, {**ZK_BASE, **networks}, "module-verdiepen-en-specialiseren")["verdict"] == verdict
 
 
-@pytest.mark.parametrize("start, position, verdict", [
-    ("2026-01-01", 60, "eligible"),       # at the 6th decile: "kleiner dan of gelijk aan"
-    ("2026-01-01", 61, "not-eligible"),
-    ("2027-03-01", 60, "eligible"),       # a start in 2027 uses the index over 2025
-    ("2027-03-01", 61, "not-eligible"),
+@pytest.mark.parametrize("start, year, position, verdict", [
+    ("2026-01-01", 2026, {2024: 60}, "eligible"),       # at the 6th decile: "kleiner dan of gelijk aan"
+    ("2026-01-01", 2026, {2024: 61}, "not-eligible"),
+    ("2027-03-01", 2027, {2025: 60}, "eligible"),       # a start in 2027 uses the index over 2025
+    ("2027-03-01", 2027, {2025: 61}, "not-eligible"),
+    ("2026-01-01", 2027, {2024: 60, 2025: 90}, "eligible"),  # running since 2026: 2025 has no influence
 ])
-def test_zk_voortdurend_verbeteren_sixth_decile(bundle, start, position, verdict):
-    facts = {**ZK_VV, "ingangsdatum_module": start,
-             "behandelindex_percentiel": {2024 if start < "2027" else 2025: position}}
-    c = zk(bundle, facts, "module-voortdurend-verbeteren", int(start[:4]))
+def test_zk_voortdurend_verbeteren_sixth_decile(bundle, start, year, position, verdict):
+    facts = {**ZK_VV, "ingangsdatum_module_voortdurend_verbeteren": start, "behandelindex_percentiel": position}
+    c = zk(bundle, facts, "module-voortdurend-verbeteren", year)
     assert c["verdict"] == verdict
 
 
 def test_zk_voortdurend_verbeteren_boundaries(bundle):
-    ok = {**ZK_VV, "behandelindex_percentiel": {2024: 40}}
+    ok = {**ZK_VV, "behandelindex_percentiel": {2024: 40, 2025: 40}}
     assert zk(bundle, ok, "module-voortdurend-verbeteren")["verdict"] == "eligible"
     for fact, value in [("maanden_ingeschreven_praktijkkwaliteitsregister", 11), ("peer_reviews_per_jaar", 3),
                         ("overeenkomst_erkend_meetbureau", False), ("prem_toestemming_landelijke_verwerker", False)]:
         c = zk(bundle, {**ok, fact: value}, "module-voortdurend-verbeteren")
         assert c["verdict"] == "not-eligible", fact
-    # without a start date the checker cannot tell which year's index counts
-    no_date = {k: v for k, v in ok.items() if k != "ingangsdatum_module"}
-    c = zk(bundle, no_date, "module-voortdurend-verbeteren")
+    # in 2027 without a start date: both years' index pass, so it does not matter which one counts
+    no_date = {k: v for k, v in ok.items() if k != "ingangsdatum_module_voortdurend_verbeteren"}
+    assert zk(bundle, no_date, "module-voortdurend-verbeteren", 2027)["verdict"] == "eligible"
+    # ... but with the index over 2025 above the 6th decile the start date decides
+    c = zk(bundle, {**no_date, "behandelindex_percentiel": {2024: 40, 2025: 70}}, "module-voortdurend-verbeteren", 2027)
     assert c["verdict"] == "unknown"
-    assert "ingangsdatum_module" in {leaf.get("fact") for leaf in c["needed"]}
+    assert "ingangsdatum_module_voortdurend_verbeteren" in {leaf.get("fact") for leaf in c["needed"]}
 
 
-ZK_VALPREVENTIE = {**ZK_BASE, "valpreventie_geldige_verwijzing": True, "valpreventie_scholing_afgerond": True,
+ZK_VALPREVENTIE = {**ZK_BASE, "valpreventie_geldige_verwijzing": True,
+                   "valpreventie_therapeuten_vaardig_door_scholing": True,
                    "valpreventie_afspraken_regio_of_huisarts": True, "valpreventie_afspraken_gemeente": True,
                    "valpreventie_afspraken_basisonderwerpen": True, "valpreventie_afspraken_verwijzers": True,
                    "valpreventie_afspraken_beweegaanbod_sociaal_domein": True,
-                   "valpreventie_afspraken_overzicht_stakeholders": True, "valpreventie_afspraken_goedgekeurd": True,
-                   "verklaring_samenwerkingsafspraken_geupload": True}
+                   "valpreventie_afspraken_overzicht_stakeholders": True, "valpreventie_afspraken_goedgekeurd": True}
 
 
 def test_zk_valpreventie_home_programme_needs_no_group_conditions(bundle):
@@ -354,17 +375,22 @@ def test_zk_valpreventie_home_programme_needs_no_group_conditions(bundle):
     assert zk(bundle, facts, "addendum-valpreventie")["verdict"] == "not-eligible"
 
 
-@pytest.mark.parametrize("programme, guided_fact, guided, size, verdict", [
-    ("biedt_otago_groep", "otago_groep_begeleide_groepsmomenten", 1, 6, "eligible"),
-    ("biedt_otago_groep", "otago_groep_begeleide_groepsmomenten", 1, 7, "not-eligible"),
-    ("biedt_in_balans", "in_balans_begeleide_groepsmomenten", 2, 6, "eligible"),
-    ("biedt_in_balans", "in_balans_begeleide_groepsmomenten", 1, 6, "not-eligible"),  # In Balans: 2 guided
+@pytest.mark.parametrize("programme, prefix, guided, size, verdict", [
+    ("biedt_otago_groep", "otago_groep", 1, 6, "eligible"),
+    ("biedt_otago_groep", "otago_groep", 1, 7, "not-eligible"),
+    ("biedt_in_balans", "in_balans", 2, 6, "eligible"),
+    ("biedt_in_balans", "in_balans", 1, 6, "not-eligible"),  # In Balans: 2 guided
 ])
-def test_zk_valpreventie_group_programmes(bundle, programme, guided_fact, guided, size, verdict):
+def test_zk_valpreventie_group_programmes(bundle, programme, prefix, guided, size, verdict):
     facts = {**ZK_VALPREVENTIE, "biedt_otago_thuis": False, "biedt_otago_groep": False, "biedt_in_balans": False,
-             programme: True, guided_fact: guided, "valpreventie_groepsgrootte_per_begeleider": size,
-             "valpreventie_oefenmomenten_per_week": 3, "valpreventie_oefenuren_per_week": 2}
-    assert zk(bundle, facts, "addendum-valpreventie")["verdict"] == verdict
+             programme: True, f"{prefix}_begeleide_groepsmomenten": guided,
+             f"{prefix}_groepsgrootte_per_begeleider": size, f"{prefix}_oefenmomenten_per_week": 3,
+             f"{prefix}_oefenuren_per_week": 2}
+    c = zk(bundle, facts, "addendum-valpreventie")
+    assert c["verdict"] == verdict
+    # the programme that misses its conditions is a care-level limitation as well
+    limitation = next(r for r in c["limitations"] if r["id"] == f"valpreventie-{prefix.replace('_', '-')}")
+    assert limitation["status"] == ("met" if verdict == "eligible" else "not-met")
 
 
 def test_zk_partial_2024_2025_is_never_a_pass(bundle):

@@ -75,7 +75,8 @@ def test_four_minimum_conditions_plus_fraud_and_wtza(text, policy):
     block = section(text, *GENERAL)
     assert _numbered(block) == [1, 2, 3, 4]
     general = [r for r in policy.requirements
-               if r.cite.section.endswith("Algemene voorwaarden reguliere overeenkomst Fysiotherapie")]
+               if r.cite.section.endswith("Algemene voorwaarden reguliere overeenkomst Fysiotherapie")
+               and r.consequence == "contract"]
     # four numbered conditions, the first split in BIG and quality register, plus the exclusion
     # after a contract ended for fraud
     assert len(general) == 4 + 1 + 1
@@ -83,9 +84,50 @@ def test_four_minimum_conditions_plus_fraud_and_wtza(text, policy):
     assert "beëindigd op basis van fraude" in normalise(block)
     fraud = next(r for r in policy.requirements if r.id == "geen-beeindiging-wegens-fraude")
     assert (fraud.criterion.fact, fraud.criterion.value) == ("eerdere_overeenkomst_beeindigd_fraude", False)
-    assert "Wet toetreding zorgaanbieders" in text
-    assert any(r.criterion.fact == "voldoet_wtza" for r in policy.requirements if r.criterion.kind == "is")
-    assert all(r.applies_to == ["fysiotherapie"] for r in policy.requirements)
+    # condition 2 is that all physiotherapists measure with the PREM; asking every patient where
+    # possible is 'verwachten': an expectation beside it, without consequence
+    assert "We verwachten dat u de PREM uitvraagt bij alle patiënten bij wie dat mogelijk is" in normalise(block)
+    expectation = next(r for r in policy.requirements if r.id == "prem-alle-patienten")
+    assert expectation.consequence == "none" and expectation.cite.section == general[0].cite.section
+    # Wtza: a revoked or wrongly missing permit ends the contract 'in ieder geval'; other
+    # non-compliance 'kunnen wij besluiten': weighed by the insurer, never a plain no
+    flat = normalise(text)
+    assert "dan kunnen wij besluiten u geen overeenkomst aan te bieden" in flat
+    assert "Wij zullen de overeenkomst in ieder geval beëindigen indien uw toelatingsvergunning" in flat
+    wtza = next(r for r in policy.requirements if r.id == "wtza")
+    nodes = list(iter_criteria(wtza.criterion))
+    assert {n.fact for n in nodes if getattr(n, "fact", None)} == {"wtza_vergunning_ontbreekt_of_ingetrokken",
+                                                                  "voldoet_wtza"}
+    weighed = [n for n in nodes if n.binding == "guideline"]
+    assert [(n.fact, n.value, n.note) for n in weighed] == [("voldoet_wtza", False, "wtza-discretionair")]
+    assert all(r.applies_to == ["fysiotherapie"] for r in policy.requirements if r.consequence == "contract")
+
+
+def test_contracting_window_is_a_condition(text, policy):
+    flat = normalise(text)
+    assert "De laatste dag om uw overeenkomst te sluiten is 10 november." in flat
+    assert "Dan vervalt het aanbod en komt u niet meer in aanmerking voor een overeenkomst." in flat
+    assert "Na 10 november kunnen alleen nieuwe praktijken nog een overeenkomst met ons aangaan." in flat
+    assert "Een nieuwe praktijk is een praktijk die nog niet eerder een prestatie Fysiotherapie heeft gedeclareerd." in flat
+    window = next(r for r in policy.requirements if r.id == "contracteervenster")
+    assert window.consequence == "contract" and window.applies_to == ["fysiotherapie"]
+    leaves = {n.fact: n for n in iter_criteria(window.criterion) if getattr(n, "fact", None)}
+    signed = leaves["datum_ondertekening_overeenkomst"]
+    assert (signed.kind, signed.op, signed.value) == ("date", "le", date(2025, 11, 10))
+    assert leaves["nieuwe_praktijk_fysiotherapie"].kind == "is" and window.criterion.kind == "any"
+
+
+def test_expectations_without_consequence(text, policy):
+    flat = normalise(text)
+    assert "We verwachten van zorgaanbieders dat zij:" in flat
+    assert "(alleen van toepassing bij zorgaanbieders met meer dan 100 fte)" in flat
+    assert "verwachten wij dat zorgaanbieders zich inzetten om aan de landelijke standaarden" in flat
+    ids = {"duurzaamheid-green-deal", "duurzaamheid-strategie", "duurzaamheid-rapportage",
+           "duurzaamheid-mobiliteitsplan", "digitale-gegevensuitwisseling", "passende-zorg-toegankelijkheid"}
+    found = {r.id: r for r in policy.requirements if r.id in ids}
+    assert set(found) == ids and all(r.consequence == "none" for r in found.values())
+    fte = next(n for n in iter_criteria(found["duurzaamheid-mobiliteitsplan"].criterion) if n.kind == "compare")
+    assert (fte.fact, fte.op, fte.value) == ("aantal_fte_zorgaanbieder", "le", 100)  # 'meer dan 100': 100 is exempt
 
 
 def test_term_runs_to_end_of_2027(text, policy):
@@ -118,13 +160,19 @@ def test_selective_procurement_networks(text, policy):
     assert "Chronisch ZorgNet met specialisatie PAV" in flat
     assert "Chronisch ZorgNet met specialisatie longaandoeningen leveren zorg aan verzekerden met COPD Gold stadium II" in flat
     rules = {r.id: r for r in policy.selective_procurement}
-    assert {k: (r.requirement.register_id, r.requirement.fact) for k, r in rules.items()} == {
-        "parkinson": ("parkinsonnet", "parkinsonnet_aangesloten"),
-        "pav": ("chronisch-zorgnet-pav", "chronisch_zorgnet_claudicatio"),
-        "copd-gold-2": ("chronisch-zorgnet-long", "chronisch_zorgnet_copd"),
+    # 'Alleen fysiotherapeuten ... die zijn aangesloten': the practice may provide this care when at
+    # least one of its physiotherapists is a member (and only they treat these patients)
+    assert {k: (r.requirement.register_id, r.requirement.fact, r.requirement.scope) for k, r in rules.items()} == {
+        "parkinson": ("parkinsonnet", "parkinsonnet_minstens_een_fysiotherapeut", "some-practitioner"),
+        "pav": ("chronisch-zorgnet-pav", "chronisch_zorgnet_pav_minstens_een_fysiotherapeut", "some-practitioner"),
+        "copd-gold-2": ("chronisch-zorgnet-long", "chronisch_zorgnet_long_minstens_een_fysiotherapeut",
+                        "some-practitioner"),
     }
     assert all(r.via == "module-verdiepen-en-specialiseren" for r in rules.values())
     assert "GOLD-stadium II" in rules["copd-gold-2"].condition
+    # without the module: 'de vergoeding behorende bij niet gecontracteerde zorg', not a ban
+    assert "ontvangt u de vergoeding behorende bij niet gecontracteerde zorg" in normalise(text)
+    assert all("niet-gecontracteerde zorg" in r.text for r in rules.values())
 
 
 def test_training_is_not_a_condition(text, policy):
@@ -134,6 +182,10 @@ def test_training_is_not_a_condition(text, policy):
     desc = _contract(policy, "module-verdiepen-en-specialiseren").description
     for needle in ("bekkenbodemklachten", "oedeem", "reumatoïde artritis"):
         assert needle in desc
+    # the three requests are requirements without consequence, never conditions of the module
+    requests = [r for r in policy.requirements if r.id.startswith("scholing-")]
+    assert len(requests) == 3 and all(r.consequence == "none" for r in requests)
+    assert all(r.applies_to == ["module-verdiepen-en-specialiseren"] for r in requests)
 
 
 # --------------------------------------------------------------------------- Voortdurend Verbeteren
@@ -162,8 +214,11 @@ def test_voortdurend_verbeteren_covers_every_numbered_condition(text, policy):
     assert len(cited["Kwaliteit"]) == 6
     assert len(cited["Data-aanlevering en -gebruik"]) == 2
     assert cited["Behandelindex"] == ["vv-behandelindex"]
-    # PREM 1 and 2 (with the two consents folded into 2) and the portfolio inspection
-    assert cited["Patiëntervaringen"] == ["vv-prem-zn", "vv-meetbureau", "vv-inzage"]
+    # PREM 1 and 2 (with the two consents folded into 2)
+    assert cited["Patiëntervaringen"] == ["vv-prem-zn", "vv-meetbureau"]
+    # the portfolio inspection closes the module ('bovenstaande voorwaarden'), after the PREM list
+    assert "Transparantie over het voldoen aan bovenstaande voorwaarden" in normalise(block)
+    assert cited["Voorwaarden module Voortdurend Verbeteren"] == ["vv-inzage"]
 
 
 def test_behandelindex_sixth_decile_by_start_year(text, policy):
@@ -175,11 +230,18 @@ def test_behandelindex_sixth_decile_by_start_year(text, policy):
     for start, year in pairs:
         node = _nodes(policy, "module-voortdurend-verbeteren", id=f"vv-deciel-{year}")[0]
         assert (node.kind, node.unit, node.rank, node.op, node.value) == ("quantile", "decile", 6, "le", None)
-        assert year in node.reference
+        assert node.year == int(year) and year in node.reference
         assert [node.published_by] == dutch_dates(published[year])
-        branch = _nodes(policy, "module-voortdurend-verbeteren", id=f"vv-behandelindex-{year}")[0]
-        when = next(n for n in branch.of if n.kind == "date")
-        assert when.fact == "ingangsdatum_module" and when.value == date(int(start) + 1 if when.op == "lt" else int(start), 1, 1)
+        branch = _nodes(policy, "module-voortdurend-verbeteren", id=f"vv-behandelindex-{start}")[0]
+        assert next(n for n in branch.of if n.kind == "contract-year").years == [int(start)]
+    # 'De behandelindex van 2025 heeft geen invloed op uw lopende overeenkomst/module' when the
+    # module already started in 2026: in contract year 2027 the start date decides the year
+    assert "De behandelindex van 2025 heeft geen invloed op uw lopende overeenkomst/module" in flat
+    in_2027 = list(iter_criteria(_nodes(policy, "module-voortdurend-verbeteren", id="vv-behandelindex-2027")[0]))
+    assert {(n.fact, n.op, n.value) for n in in_2027 if n.kind == "date"} == {
+        ("ingangsdatum_module_voortdurend_verbeteren", "ge", date(2027, 1, 1)),
+        ("ingangsdatum_module_voortdurend_verbeteren", "lt", date(2027, 1, 1))}
+    assert sorted(n.year for n in in_2027 if n.kind == "quantile") == [2024, 2025]
 
 
 # --------------------------------------------------------------------------- valpreventie
@@ -192,28 +254,38 @@ def test_valpreventie_numbers(text, policy):
                         r"\d\. Maximale groepsgrootte is (\d) personen", flat)
     words = {"twee": 2, "drie": 3}
     assert len(groups) == 2
-    for node_id, begeleid_fact, (moments, hours, guided, size) in zip(
-            ("vp-otago-groep", "vp-in-balans"),
-            ("otago_groep_begeleide_groepsmomenten", "in_balans_begeleide_groepsmomenten"), groups):
-        node = _nodes(policy, "addendum-valpreventie", id=node_id)[0]
-        values = {n.fact: (n.op, n.value) for n in iter_criteria(node) if n.kind == "compare"}
-        assert values == {
-            "valpreventie_oefenmomenten_per_week": ("ge", int(moments)),
-            "valpreventie_oefenuren_per_week": ("ge", words[hours]),
-            begeleid_fact: ("ge", int(guided)),
-            "valpreventie_groepsgrootte_per_begeleider": ("le", int(size)),
+    # each programme has its own numbers ('Voor het aanbieden van ... gelden'): its own facts, in the
+    # addendum (at least one intervention that meets its conditions) and as a care-level limitation
+    for node_id, req_id, prefix, (moments, hours, guided, size) in zip(
+            ("vp-otago-groep", "vp-in-balans"), ("valpreventie-otago-groep", "valpreventie-in-balans"),
+            ("otago_groep", "in_balans"), groups):
+        expected = {
+            f"{prefix}_oefenmomenten_per_week": ("ge", int(moments)),
+            f"{prefix}_oefenuren_per_week": ("ge", words[hours]),
+            f"{prefix}_begeleide_groepsmomenten": ("ge", int(guided)),
+            f"{prefix}_groepsgrootte_per_begeleider": ("le", int(size)),
         }
+        node = _nodes(policy, "addendum-valpreventie", id=node_id)[0]
+        assert {n.fact: (n.op, n.value) for n in iter_criteria(node) if n.kind == "compare"} == expected
+        req = next(r for r in policy.requirements if r.id == req_id)
+        assert req.consequence == "care" and req.applies_to == ["addendum-valpreventie"]
+        assert {n.fact: (n.op, n.value) for n in iter_criteria(req.criterion) if n.kind == "compare"} == expected
+    # the referral is 'voor de verzekerde': per insured, a care-level condition
+    assert "beschikt over een geldige verwijzing voor de verzekerde" in flat
+    referral = next(r for r in policy.requirements if r.id == "valpreventie-verwijzing")
+    assert referral.consequence == "care" and referral.criterion.fact == "valpreventie_geldige_verwijzing"
 
 
 def test_valpreventie_collaboration_agreements(text, policy):
     block = normalise(section(text, "Voorwaarden aan de samenwerkingsafspraken", "Looptijd"))
     node = _nodes(policy, "addendum-valpreventie", id="vp-samenwerkingsafspraken")[0]
     facts = [n.fact for n in node.of]
-    # two partners, three base subjects (one fact), referrers, municipal follow-up, stakeholders,
-    # approval by Zilveren Kruis and the uploaded declaration
-    assert len(facts) == 8 == len(set(facts))
+    # two partners, three base subjects (one fact), referrers, municipal follow-up, stakeholders and
+    # approval by Zilveren Kruis; uploading the declaration is how one applies, not a condition
+    assert len(facts) == 7 == len(set(facts))
     assert "goedgekeurd worden door Zilveren Kruis" in block
     assert "Verklaring Samenwerkingsafspraken" in block
+    assert "Verklaring Samenwerkingsafspraken" in _contract(policy, "addendum-valpreventie").procurement
 
 
 # --------------------------------------------------------------------------- planning and dates
@@ -240,7 +312,11 @@ def test_running_text_deadlines(text, policy):
     window = by_id["contracteerperiode"].when
     assert (window.start, window.end) == (date(2025, 9, 29), date(2025, 11, 10))
     assert "uiterlijk 14 dagen voor het einde van de maand" in flat
-    assert all("14 dagen" in by_id[i].action for i in ("tussentijds-afsluiten-2026", "tussentijds-afsluiten-2027"))
+    for i in ("tussentijds-afsluiten-2026", "tussentijds-afsluiten-2027"):
+        when = by_id[i].when
+        assert "14 dagen" in by_id[i].action
+        # the first of the next month minus 15 days is the last day of the month minus 14
+        assert (when.kind, when.anchor, when.offset.days, when.bound) == ("relative", "start-date", -15, "by")
     assert flat.count("uiterlijk 1 juli 2025") == 2
     assert {by_id["overzicht-erkende-praktijkkwaliteitsregisters"].when.date,
             by_id["overzicht-erkende-meetbureaus"].when.date} == {date(2025, 7, 1)}
