@@ -45,7 +45,7 @@ def test_checker_runs_in_the_browser_and_keeps_data_local(site: Path, tmp_path: 
             cid = control.get_attribute("id")
             assert cid and page.locator(f'label[for="{cid}"]').count() == 1, cid
 
-        page.get_by_label("Staan alle therapeuten in de praktijk in het BIG-register?").select_option("true")
+        page.get_by_label("Staan alle fysiotherapeuten in de praktijk in het BIG-register?").select_option("true")
         page.get_by_label("kwaliteitsregister van KNGF", exact=False).select_option("true")
         page.get_by_label("Behandelindex van de praktijk").fill("95")
 
