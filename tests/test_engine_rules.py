@@ -208,23 +208,26 @@ def test_vgz_innovatiebudget_depends_on_the_contract_tier(bundle, wv_base):
 
 # --------------------------------------------------------------------------- Zorg en Zekerheid fysiotherapie 2026
 # Source: zorg-en-zekerheid-paramedische-zorg-2026, 5.1 Tabel 1 and Bijlage 1 (doelmatigheid: A <= P70,
-# B <= P85, C <= 150 or 30 or fewer unique insured; A and B need a Z&Z contract in 2023).
+# B <= P85, between P85 and 150 or 30 or fewer unique insured at most C, above 150 no contract; A and B
+# need a Z&Z contract in 2023). The full boundary table is
+# tests/boundaries/zorg-en-zekerheid/paramedische-zorg-2026.yaml.
 
 ZZ = "zorg-en-zekerheid/paramedische-zorg-2026"
 
 
 @pytest.fixture(scope="module")
-def zz_all_but_efficiency(bundle):
-    """A practice meeting every basic and tier condition except the efficiency ones."""
-    policy = next(p for p in bundle["policies"] if p["id"] == ZZ)
-    facts = requirements_met(bundle, ZZ, "fysiotherapie")
-    contract = next(c for c in policy["contracts"] if c["id"] == "fysiotherapie")
-    for tier in contract["tiers"]:
-        for part in tier["criterion"]["of"] if tier["criterion"]["kind"] == "all" else []:
-            if part.get("theme") != "efficiency":
-                satisfy(part, facts)
-    facts.pop("behandelindex", None)
-    facts.pop("aantal_unieke_patienten", None)
+def zz_all_but_efficiency():
+    """A contracted practice meeting every basic and tier condition except the efficiency ones:
+    the base profile of the boundary table without its index, position and patient count."""
+    import json
+    from pathlib import Path
+
+    import yaml
+    table = Path(__file__).parent / "boundaries" / "zorg-en-zekerheid" / "paramedische-zorg-2026.yaml"
+    base = next(yaml.safe_load_all(table.read_text(encoding="utf-8")))["base"]
+    facts = json.loads(json.dumps(base, default=str))  # held dates as ISO text
+    for fact in ("behandelindex", "behandelindex_percentiel", "aantal_unieke_patienten"):
+        facts.pop(fact)
     return facts
 
 
@@ -240,8 +243,7 @@ def test_zz_percentile_tiers_by_spiegelinformatie_position(bundle, zz_all_but_ef
              "aantal_unieke_patienten": {2024: 200}}
     c = find(answer_for(bundle, facts, "zorg-en-zekerheid", 2026, "fysiotherapie"), ZZ, "fysiotherapie")
     assert c["best_tier"] == best
-    if best is None:
-        assert c["verdict"] == "not-eligible"
+    assert c["verdict"] == ("eligible" if best else "not-eligible")
 
 
 def test_zz_unpublished_percentile_value_without_position_is_unknown(bundle, zz_all_but_efficiency):
@@ -253,10 +255,10 @@ def test_zz_unpublished_percentile_value_without_position_is_unknown(bundle, zz_
 def test_zz_thirty_or_fewer_unique_insured_gives_at_most_c(bundle, zz_all_but_efficiency):
     facts = {**zz_all_but_efficiency, "aantal_unieke_patienten": {2024: 30}, "behandelindex": {2024: 400}}
     c = find(answer_for(bundle, facts, "zorg-en-zekerheid", 2026, "fysiotherapie"), ZZ, "fysiotherapie")
-    assert tiers(c)["tariefgroep-c"] == "eligible"
+    assert tiers(c) == {"tariefgroep-a": "not-eligible", "tariefgroep-b": "not-eligible", "tariefgroep-c": "eligible"}
     facts["aantal_unieke_patienten"] = {2024: 31}
     c = find(answer_for(bundle, facts, "zorg-en-zekerheid", 2026, "fysiotherapie"), ZZ, "fysiotherapie")
-    assert tiers(c)["tariefgroep-c"] == "not-eligible"
+    assert c["verdict"] == "not-eligible" and tiers(c)["tariefgroep-c"] == "not-eligible"
 
 
 def test_zz_no_contract_in_2023_means_no_a_or_b(bundle, zz_all_but_efficiency):
@@ -266,6 +268,17 @@ def test_zz_no_contract_in_2023_means_no_a_or_b(bundle, zz_all_but_efficiency):
     assert c["best_tier"] == "tariefgroep-c"
     a = next(t for t in c["tiers"] if t["tier"] == "tariefgroep-a")
     assert [leaf.get("fact") for leaf in a["needed"]] == ["overeenkomst_zz_fysiotherapie_2023"]
+
+
+def test_zz_higher_tier_for_2026_only_on_request(bundle, zz_all_but_efficiency):
+    facts = {**zz_all_but_efficiency, "behandelindex_percentiel": {2024: 50}, "behandelindex": {2024: 90},
+             "aantal_unieke_patienten": {2024: 200}, "tariefgroep_fysiotherapie_zz_2025": "c"}
+    c = find(answer_for(bundle, {**facts, "verzoek_hogere_tariefgroep_2026": False}, "zorg-en-zekerheid", 2026,
+                        "fysiotherapie"), ZZ, "fysiotherapie")
+    assert c["best_tier"] == "tariefgroep-c" and c["maybe_better"] == []
+    c = find(answer_for(bundle, {**facts, "verzoek_hogere_tariefgroep_2026": True}, "zorg-en-zekerheid", 2026,
+                        "fysiotherapie"), ZZ, "fysiotherapie")
+    assert c["best_tier"] == "tariefgroep-a"
 
 
 # --------------------------------------------------------------------------- Zilveren Kruis fysiotherapie 2026-2027

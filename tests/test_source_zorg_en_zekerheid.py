@@ -106,15 +106,22 @@ def test_running_text_deadlines(text, policy):
     assert by_id["bericht-tariefgroep-niet-meer-voldaan"].when.month == "2025-11"
     assert "vóór 1 oktober 2025" in flat
     assert by_id["csrd-metingen-bekendmaken"].when.date == date(2025, 10, 1)
+    assert by_id["csrd-metingen-bekendmaken"].when.bound == "before"  # 'vóór' is strictly before
     peil = re.search(r"twee peilmomenten aan: (.+?)\. ", flat).group(1)
     logo = {d.when.date for d in policy.deadlines if "logopedie" in d.applies_to}
     assert set(dutch_dates(peil)) == logo
 
 
 def test_signing_window_is_kept_as_text(text, policy):
-    assert "binnen zes weken" in normalise(section(text, "5.7.1 Aanvragen zorgovereenkomst"))
+    block = normalise(section(text, "5.7.1 Aanvragen zorgovereenkomst"))
+    assert "binnen zes weken na de dag van ontvangst" in block
     texts = [d.action for d in policy.deadlines if d.id.startswith("aanvraag-in-")]
     assert len(texts) == 2 and all("zes weken" in t for t in texts)
+    # 'bij een aanvraag in 2025' / 'in 2026': some time in the year, not the whole year
+    assert all(d.when.span == "some-time" for d in policy.deadlines if d.id.startswith("aanvraag-in-"))
+    relative = [d.when for d in policy.deadlines if d.when.kind == "relative"]
+    assert [(w.offset.days, w.offset.months, w.bound) for w in relative] == [(6 * 7, 0, "by")]
+    assert "ontvangst" in relative[0].anchor_label
 
 
 # --------------------------------------------------------------------------- contracts
@@ -188,8 +195,12 @@ def test_requirements_53_count(text, policy):
 def test_oefentherapie_lost_two_criteria(text, policy, policy_2025):
     block = normalise(section(text, *CHANGES))
     assert "binnen 5 werkdagen" in block and "criterium over de website" in block
-    facts_2025 = {r.criterion.fact for r in policy_2025.requirements if "oefentherapie" in r.applies_to}
+    facts_2025 = {c.fact for r in policy_2025.requirements if "oefentherapie" in r.applies_to
+                  for c in _walk(r.criterion) if hasattr(c, "fact")}
     assert facts_2025 == {"binnen_vijf_werkdagen", "praktijkwebsite_compleet"}
+    # the 2026 text does not say what the 2025 website criterion asked: never a certain 'no'
+    website = next(r for r in policy_2025.requirements if r.id == "oefentherapie-website")
+    assert website.criterion.kind == "any" and website.criterion.incomplete
     facts_2026 = {
         c.fact for r in policy.requirements if "oefentherapie" in r.applies_to
         for c in _walk(r.criterion) if hasattr(c, "fact")
@@ -209,13 +220,21 @@ def test_behandelindex_thresholds(text, policy):
     year = re.search(r"landelijke behandelindex over (\d{4})", flat)
     qa = _nodes(policy, "fysiotherapie", "tariefgroep-a", "behandelindex")
     qb = _nodes(policy, "fysiotherapie", "tariefgroep-b", "behandelindex")
-    qc = _nodes(policy, "fysiotherapie", "tariefgroep-c", "behandelindex")
-    assert [(q.kind, q.rank, q.value) for q in qa] == [("quantile", int(a.group(1)), None)]
-    assert [(q.kind, q.rank, q.value) for q in qb] == [("quantile", int(b.group(1)), None)]
-    assert [(q.op, q.value) for q in qc] == [("le", int(cap.group(1)))]
+    assert [(q.kind, q.rank, q.value, q.year) for q in qa] == [("quantile", int(a.group(1)), None, int(year.group(1)))]
+    assert [(q.kind, q.rank, q.value, q.year) for q in qb] == [("quantile", int(b.group(1)), None, int(year.group(1)))]
     assert year.group(1) in qa[0].reference and year.group(1) in qb[0].reference
-    few_node = _nodes(policy, "fysiotherapie", "tariefgroep-c", "aantal_unieke_patienten")
+    # C has no condition of its own; the limits are caps over the whole contract, which is exhaustive
+    contract = _contract(policy, "fysiotherapie")
+    assert contract.exhaustive and _tier(policy, "fysiotherapie", "tariefgroep-c").criterion is None
+    caps = {c.id: c for c in contract.caps}
+    above = [n for n in _walk(caps["cap-boven-150"].criterion) if getattr(n, "fact", None) == "behandelindex"]
+    assert [(n.op, n.value) for n in above] == [("gt", int(cap.group(1)))] and caps["cap-boven-150"].at_most == "none"
+    few_node = [n for n in _walk(caps["cap-geen-behandelindex"].criterion) if getattr(n, "fact", None) == "aantal_unieke_patienten"]
     assert [(n.op, n.value) for n in few_node] == [("le", int(few.group(1)))]
+    assert caps["cap-geen-behandelindex"].at_most == "tariefgroep-c"
+    assert "tussen het 85e percentiel en de waarde 150" in flat
+    p85 = caps["cap-boven-p85"].criterion
+    assert (p85.kind, p85.op, p85.rank, caps["cap-boven-p85"].at_most) == ("quantile", "gt", int(b.group(1)), "tariefgroep-c")
 
 
 def test_b_keeps_table_wording(text, policy):
@@ -301,3 +320,68 @@ def test_tariff_facts(text, policy):
     index = next(t for t in policy.tariffs if t.id == "positieve-index-meerjarig")
     assert "preventieve-voetzorg" not in index.applies_to
     assert any("materiële kosten" in t.subject and "loonkosten" in t.subject for t in policy.tariffs)
+
+
+# --------------------------------------------------------------------------- peilmomenten, instellingen, clauses
+
+
+def test_tariff_groups_are_judged_on_the_peilmoment(text, policy):
+    flat = normalise(text)
+    assert "op één peilmoment aan: 1 januari 2026" in flat
+    for tier in ("tariefgroep-a", "tariefgroep-b"):
+        held = [n for n in _walk(_tier(policy, "fysiotherapie", tier).criterion) if n.kind == "held"]
+        assert held and all(n.on == date(2026, 1, 1) for n in held)
+    logo = re.search(r"twee peilmomenten aan: (.+?)\. ", flat).group(1)
+    assert dutch_dates(logo)[0] == _tier(policy, "logopedie", "kwaliteitzorg").criterion.on
+    assert _contract(policy, "logopedie").exhaustive
+
+
+def test_a_higher_tariff_group_only_on_request(text, policy):
+    assert "tot uiterlijk 1 november 2025 een verzoek indienen" in normalise(text)
+    caps = {c.id: c for c in _contract(policy, "fysiotherapie").caps}
+    assert caps["cap-geen-verzoek-vanuit-c"].at_most == "tariefgroep-c"
+    assert caps["cap-geen-verzoek-vanuit-b"].at_most == "tariefgroep-b"
+
+
+def test_instellingen_follow_5_1_only_for_their_fysiotherapie(text, policy):
+    flat = normalise(section(text, "5.4 Minimum- en kwaliteitseisen eerstelijns", "5.5 Selectieve inkoop"))
+    assert "dezelfde voorwaarden die gelden voor de eerstelijnspraktijken in hoofdstuk 5.1 en 5.2" in flat
+    basis = _reqs_in(policy, "Basisvoorwaarden")
+    assert all("paramedische-zorg-instellingen" not in r.applies_to for r in basis)
+    inst = next(r for r in policy.requirements if r.id == "instelling-fysiotherapie-basisvoorwaarden")
+    facts = {n.fact for n in _walk(inst.criterion) if hasattr(n, "fact")}
+    assert {n.fact for r in basis for n in _walk(r.criterion) if hasattr(n, "fact")} <= facts
+    assert "instelling_levert_fysiotherapie" in facts
+
+
+def test_positive_index_not_in_a_first_contract_year(text, policy):
+    flat = normalise(section(text, "6.1 Bepalen van de tarieven", "6.2 Planning"))
+    assert "tarieven voor het eerste contractjaar" in flat and "Voor de overige contractjaren" in flat
+    index = next(t for t in policy.tariffs if t.id == "positieve-index-meerjarig")
+    for cid in index.applies_to:
+        assert _contract(policy, cid).term.start < index.contract_year, cid
+    assert "oefentherapie" not in index.applies_to
+
+
+def test_parkinsonnet_is_no_practice_contract(text, policy):
+    flat = normalise(text)
+    assert "via representatie voor het jaar 2024 ingekocht bij ParkinsonNet" in flat
+    assert "Tijdelijke overbrugging ParkinsonNet" in flat
+    assert not any("parkinson" in c.id or "coulance" in c.id for c in policy.contracts)
+    rule = next(r for r in policy.selective_procurement if r.id == "parkinson")
+    assert {n.fact for n in _walk(rule.requirement) if hasattr(n, "fact")} == {
+        "parkinsonnet_aangesloten", "parkinsonnet_tijdelijke_overbrugging"}
+
+
+def test_reserved_right_and_weighing_are_clauses(text, policy):
+    flat = normalise(text)
+    assert "behoudt zich in alle gevallen het recht voor" in flat
+    assert "onder andere op basis van het huidige gecontracteerde aanbod" in flat
+    kinds = {c.id: c.kind for c in policy.clauses}
+    assert kinds["voorbehoud-geen-zorgovereenkomst"] == "reserved-right"
+    assert kinds["beoordeling-aanvraag-niet-gecontracteerd"] == "discretion"
+
+
+def test_every_2025_contract_is_incomplete(policy_2025):
+    assert policy_2025.completeness == "partial"
+    assert policy_2025.contracts and all(c.incomplete for c in policy_2025.contracts)
