@@ -36,6 +36,7 @@ def tiers(c):
 
 # --------------------------------------------------------------------------- VGZ fysiotherapie 2024
 # Source: vgz-paramedische-zorg-2024, Bijlage 2 "Onze minimumeisen voor zorgaanbieders > Fysiotherapie".
+# VGZ classifies on the lower bound (ondergrens) of the behandelindex over 2022.
 
 VGZ = "vgz/paramedische-zorg-2024"
 VGZ_MINIMUM = {"integriteitstoets_zonder_bezwaar": True, "alle_therapeuten_big": True,
@@ -45,7 +46,8 @@ VGZ_MINIMUM = {"integriteitstoets_zonder_bezwaar": True, "alle_therapeuten_big":
 VGZ_PLAIN = {**VGZ_MINIMUM, "praktijk_skf_keurmerk": False, "praktijk_skf_aspirant": False,
              "aantal_good_practices_fysiotopics_zorg1": 0, "aantal_good_practices_geimplementeerd": 0,
              "good_practice_multidisciplinair_zorgpad": False, "lid_samenwerkingsverband": False,
-             "erkend_zorgplan_geimplementeerd": False, "aantal_unieke_patienten": {2022: 200}}
+             "erkend_zorgplan_geimplementeerd": False, "aantal_unieke_patienten": {2022: 200},
+             "vgz_fysiotherapie_overeenkomst_2023": "geen"}
 
 
 @pytest.mark.parametrize("index, best", [
@@ -57,13 +59,13 @@ VGZ_PLAIN = {**VGZ_MINIMUM, "praktijk_skf_keurmerk": False, "praktijk_skf_aspira
     (150, None),        # above 149 no situation applies
 ])
 def test_vgz_behandelindex_boundaries(bundle, index, best):
-    c = find(answer_for(bundle, {**VGZ_PLAIN, "behandelindex": {2022: index}}, "vgz", 2024), VGZ, "fysiotherapie")
+    c = find(answer_for(bundle, {**VGZ_PLAIN, "behandelindex_ondergrens": {2022: index}}, "vgz", 2024), VGZ, "fysiotherapie")
     assert c["best_tier"] == best
     assert c["verdict"] == ("eligible" if best else "not-eligible")
 
 
 def test_vgz_110_is_flagged_as_ambiguous_with_the_source_note(bundle):
-    c = find(answer_for(bundle, {**VGZ_PLAIN, "behandelindex": {2022: 110}}, "vgz", 2024), VGZ, "fysiotherapie")
+    c = find(answer_for(bundle, {**VGZ_PLAIN, "behandelindex_ondergrens": {2022: 110}}, "vgz", 2024), VGZ, "fysiotherapie")
     generiek = next(t for t in c["tiers"] if t["tier"] == "generiek")
     basis = next(t for t in c["tiers"] if t["tier"] == "basis")
     assert "behandelindex-110-in-twee-tariefgroepen" in [n["id"] for n in generiek["notes"]]
@@ -79,7 +81,7 @@ def test_vgz_thirty_or_fewer_patients_gives_basis_without_an_index(bundle):
 
 
 def test_vgz_intensief_needs_keurmerk_and_good_practices(bundle):
-    facts = {**VGZ_PLAIN, "behandelindex": {2022: 100}, "aantal_good_practices_fysiotopics_zorg1": 3}
+    facts = {**VGZ_PLAIN, "behandelindex_ondergrens": {2022: 100}, "aantal_good_practices_fysiotopics_zorg1": 3}
     c = find(answer_for(bundle, facts, "vgz", 2024), VGZ, "fysiotherapie")
     assert tiers(c)["intensief"] == "not-eligible"  # no Keurmerk
     c = find(answer_for(bundle, {**facts, "praktijk_skf_keurmerk": True}, "vgz", 2024), VGZ, "fysiotherapie")
@@ -90,16 +92,16 @@ def test_vgz_intensief_needs_keurmerk_and_good_practices(bundle):
 
 
 def test_vgz_missing_minimum_requirement_is_not_eligible(bundle):
-    c = find(answer_for(bundle, {**VGZ_PLAIN, "behandelindex": {2022: 100}, "alle_therapeuten_big": False}, "vgz", 2024),
+    c = find(answer_for(bundle, {**VGZ_PLAIN, "behandelindex_ondergrens": {2022: 100}, "alle_therapeuten_big": False}, "vgz", 2024),
              VGZ, "fysiotherapie")
     assert c["verdict"] == "not-eligible"
 
 
 def test_vgz_hand_splint_addendum_needs_a_signed_ergo_or_physio_contract(bundle):
     splint = {"handtherapeut_cht_nl": True, "samenwerking_handchirurg": True}
-    answer = answer_for(bundle, {**VGZ_PLAIN, "behandelindex": {2022: 100}, **splint}, "vgz", 2024)
+    answer = answer_for(bundle, {**VGZ_PLAIN, "behandelindex_ondergrens": {2022: 100}, **splint}, "vgz", 2024)
     assert find(answer, VGZ, "addendum-hand-en-vingerspalken")["verdict"] == "eligible"
-    answer = answer_for(bundle, {**VGZ_PLAIN, "behandelindex": {2022: 100}, "alle_therapeuten_big": False, **splint},
+    answer = answer_for(bundle, {**VGZ_PLAIN, "behandelindex_ondergrens": {2022: 100}, "alle_therapeuten_big": False, **splint},
                         "vgz", 2024)
     # no physiotherapy contract; the ergotherapy contract is still unknown
     assert find(answer, VGZ, "addendum-hand-en-vingerspalken")["verdict"] == "unknown"
