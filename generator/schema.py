@@ -299,6 +299,8 @@ class Compare(_CriterionBase):
     kind: Literal["compare"]
     fact: FactId
     year: Year | None = Field(None, description="Measurement year, for a yearly fact.")
+    year_offset: int | None = Field(None, ge=-10, le=10, description="Only inside a fact's 'absent_when': "
+                                    "the measurement year relative to that fact's own (-1: the year before).")
     op: Op
     value: Number | None = Field(description="The threshold; null = the insurer has not published it yet.")
     published_by: IsoDate | None = Field(None, description="Date by which the insurer promises the value.")
@@ -310,6 +312,8 @@ class Range(_CriterionBase):
     kind: Literal["range"]
     fact: FactId
     year: Year | None = Field(None, description="Measurement year, for a yearly fact.")
+    year_offset: int | None = Field(None, ge=-10, le=10, description="Only inside a fact's 'absent_when': "
+                                    "the measurement year relative to that fact's own (-1: the year before).")
     min: Number | None = None
     max: Number | None = None
     min_inclusive: bool = True
@@ -355,6 +359,8 @@ class IsTrue(_CriterionBase):
     kind: Literal["is"]
     fact: FactId
     year: Year | None = Field(None, description="Measurement year, for a yearly fact.")
+    year_offset: int | None = Field(None, ge=-10, le=10, description="Only inside a fact's 'absent_when': "
+                                    "the measurement year relative to that fact's own (-1: the year before).")
     value: bool = True
 
 
@@ -364,6 +370,8 @@ class InSet(_CriterionBase):
     kind: Literal["in"]
     fact: FactId
     year: Year | None = Field(None, description="Measurement year, for a yearly fact.")
+    year_offset: int | None = Field(None, ge=-10, le=10, description="Only inside a fact's 'absent_when': "
+                                    "the measurement year relative to that fact's own (-1: the year before).")
     values: list[Id] = Field(min_length=1)
 
 
@@ -414,6 +422,8 @@ class Absent(_CriterionBase):
     kind: Literal["absent"]
     fact: FactId
     year: Year | None = Field(None, description="Measurement year, for a yearly fact.")
+    year_offset: int | None = Field(None, ge=-10, le=10, description="Only inside a fact's 'absent_when': "
+                                    "the measurement year relative to that fact's own (-1: the year before).")
 
 
 class Held(_CriterionBase):

@@ -451,11 +451,17 @@ class _PolicyScope:
     used_notes: set[str] = field(default_factory=set)
     policy_care_types: set[str] = field(default_factory=set)
     contract_years: list[int] = field(default_factory=list)
+    continued: dict[str, set[str]] = field(default_factory=dict)  # contract id -> its tier ids
 
 
 def _check_policy(cat: Catalog, rec: PolicyRecord, doc: Document, ctx: _Ctx) -> None:
     p = rec.policy
     scope = _PolicyScope(policy_care_types=set(p.care_types), contract_years=list(p.contract_years))
+    for cont in p.continues:
+        earlier = cat.policies.get(cont.policy)
+        for c in earlier.policy.contracts if earlier else []:
+            if c.id in cont.contracts:
+                scope.continued[c.id] = {t.id for t in c.tiers}
 
     def declare(item_id: str | None, path: PathKey) -> None:
         if item_id is None:
@@ -765,7 +771,10 @@ def _check_criterion(cat: Catalog, scope: _PolicyScope, doc: Document, ctx: _Ctx
     elif kind == "contract":
         for j, reference in enumerate(crit.contracts):
             cid, _, tier = reference.partition("/")
-            if cid not in scope.contracts:
+            if cid in scope.continued:
+                if tier and tier not in scope.continued[cid]:
+                    ctx.error(doc, path + ("contracts", j), f"contract '{cid}' has no tier '{tier}'")
+            elif cid not in scope.contracts:
                 ctx.error(doc, path + ("contracts", j), f"unknown contract '{cid}' in this policy")
             elif tier and tier not in scope.tiers[cid]:
                 ctx.error(doc, path + ("contracts", j), f"contract '{cid}' has no tier '{tier}'")
@@ -774,6 +783,8 @@ def _check_criterion(cat: Catalog, scope: _PolicyScope, doc: Document, ctx: _Ctx
 def _check_year(cat: Catalog, doc: Document, ctx: _Ctx, path: PathKey, crit: Any) -> None:
     """A criterion on a yearly fact names the measurement year; one on another fact does not."""
     fact = cat.facts.get(getattr(crit, "fact", None) or "")
+    if getattr(crit, "year_offset", None) is not None:
+        ctx.error(doc, path + ("year_offset",), "'year_offset' only works inside a fact's 'absent_when'")
     if fact is None or not hasattr(crit, "year"):
         return
     if fact.yearly and crit.year is None:

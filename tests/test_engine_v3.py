@@ -287,3 +287,57 @@ def test_a_note_about_a_requirement_reaches_the_contract_it_decides():
     for value in (True, False):
         c = _mini(dict(extra, note={"refs": ["r"]}), value)
         assert [f.get("id") for f in c["flags"]] == ["n"]
+
+
+def test_a_node_carries_its_own_note_and_every_note_naming_it():
+    contract = {"id": "c", "name": "C", "kind": "contract", "care_types": ["x"], "cite": {"section": "1"},
+                "criterion": {"kind": "is", "fact": "m", "id": "k", "note": "n"}}
+    extra = {"contracts": [contract]}
+    from generator.engine.evaluate import PolicyEvaluator
+    from generator.engine.facts import FactView
+
+    reg = {"m": {"id": "m", "type": "boolean", "label": "M"}}
+    bundle = {"facts": reg, "registers": {}, "regions": {}, "sources": {"s": {"title": "S"}}, "care_types": {}}
+    notes = [{"id": n, "kind": "ambiguity", "text": n, "kept": "y", "cite": {"section": "1"}, "refs": refs}
+             for n, refs in (("n", []), ("o", ["k"]))]
+    c = PolicyEvaluator(bundle, {"sources": ["s"], "source_notes": notes, **extra},
+                        FactView({"m": True}, reg), 2024, None).contract("c")
+    assert [n["id"] for n in c["criterion"]["notes"]] == ["n", "o"]
+    assert [f["id"] for f in c["flags"]] == ["n", "o"]
+
+
+def test_absence_can_follow_from_the_year_before():
+    from generator.engine.evaluate import PolicyEvaluator
+    from generator.engine.facts import FactView
+
+    reg = {"omzet": {"id": "omzet", "type": "money", "label": "Omzet", "yearly": True},
+           "benchmark": {"id": "benchmark", "type": "number", "label": "Benchmark", "yearly": True,
+                         "absent": "Geen benchmark",
+                         "absent_when": {"kind": "compare", "fact": "omzet", "year_offset": -1, "op": "le",
+                                         "value": 250000}}}
+    bundle = {"facts": reg, "registers": {}, "regions": {}, "sources": {}, "care_types": {}}
+    for revenue, expected in ((250000, "absent"), (250001, None)):
+        view = FactView({"omzet": {"2023": revenue}}, reg)
+        view.status_of = PolicyEvaluator(bundle, {"sources": [""]}, view, 2024, None).status_of
+        assert view.get("benchmark", 2024) == expected
+
+
+def test_a_contract_continued_from_an_earlier_policy_can_be_named_in_a_condition():
+    reg = {"m": {"id": "m", "type": "boolean", "label": "M"}}
+    earlier = {"id": "a/x-2023", "insurer": "a", "title": "X 2023", "family": "x", "care_types": ["ct"],
+               "contract_years": [2023], "period": {"start": 2023, "end": 2023}, "completeness": "full",
+               "sources": ["s"], "contracts": [{"id": "plus-2023", "name": "Plus", "kind": "contract",
+                                                "care_types": ["ct"], "term": {"start": 2023, "end": 2024},
+                                                "cite": {"section": "1"}, "criterion": {"kind": "is", "fact": "m"}}]}
+    later = {"id": "a/x-2024", "insurer": "a", "title": "X 2024", "family": "x", "care_types": ["ct"],
+             "contract_years": [2024], "period": {"start": 2024, "end": 2024}, "completeness": "full",
+             "sources": ["s"], "continues": [{"policy": "a/x-2023", "contracts": ["plus-2023"]}],
+             "contracts": [{"id": "budget", "name": "Budget", "kind": "arrangement", "care_types": ["ct"],
+                            "cite": {"section": "1"}, "criterion": {"kind": "contract", "contracts": ["plus-2023"]}}]}
+    bundle = {"facts": reg, "registers": {}, "regions": {}, "sources": {"s": {"title": "S"}},
+              "care_types": {"ct": {"name": "CT"}}, "insurers": {"a": {"name": "A"}}, "policies": [earlier, later]}
+    for m, verdict in ((True, "eligible"), (False, "not-eligible")):
+        ans = evaluate(bundle, {"facts": {"m": m}}, ["a"], ["ct"], 2024)
+        contracts = {c["contract"]: c for c in ans["insurers"][0]["policies"][0]["contracts"]}
+        assert contracts["budget"]["verdict"] == verdict
+        assert contracts["plus-2023"]["continued_from"] == "a/x-2023"

@@ -1,6 +1,8 @@
 """Partition property: where the source says every practice that meets the conditions gets
 one of a set of outcomes (an ``exhaustive`` contract), every *complete* profile lands in
-exactly one outcome, and no complete profile is ``unknown``.
+exactly one outcome, and no complete profile is ``unknown`` — unless the verdict rests on the
+source's own openness (a condition the insurer weighs, a list the source leaves open), which
+the verdict then says in its flags.
 
 A complete profile answers every fact the contract (its requirements, criterion, tiers,
 caps and the contracts it depends on) reads, for the measurement years it reads them.
@@ -149,8 +151,13 @@ def check_partition(bundle: dict[str, Any], policy_id: str, cid: str, year: int,
     got = next((c for c in pol["contracts"] if c["contract"] == cid), None)
     if got is None:
         return  # not offered in this contract year
-    assert got["verdict"] != "unknown", (f"{policy_id} {cid} {year}: a complete profile is unknown: {facts}; "
-                                         f"flags {got['flags']}")
+    open_by_source = {"guideline", "incomplete"} & {f["kind"] for f in got["flags"]}
+    if got["verdict"] == "unknown":
+        # only the source's own openness may leave a complete profile undecided: a condition the
+        # insurer weighs, or a list the source leaves open; never a gap between the tiers
+        assert open_by_source, (f"{policy_id} {cid} {year}: a complete profile is unknown: {facts}; "
+                                f"flags {got['flags']}")
+        return
     if got["verdict"] == "eligible":
         assert got["best_tier"] is not None, f"{policy_id} {cid} {year}: eligible but in no tier: {facts}"
         assert not any(f["kind"] == "gap" for f in got["flags"])

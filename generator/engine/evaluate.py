@@ -40,8 +40,12 @@ class Result:
     threshold: Any = None
     basis: str | None = None  # for quantiles: "value" (published threshold) or "position"
     cite: dict[str, Any] | None = None
-    note: dict[str, Any] | None = None
+    notes: list[dict[str, Any]] = field(default_factory=list)  # its own note first, then notes naming it
     guideline: str | None = None  # a weighed guideline: whether the practice meets it
+
+    @property
+    def note(self) -> dict[str, Any] | None:
+        return self.notes[0] if self.notes else None
 
     @property
     def is_leaf(self) -> bool:
@@ -63,8 +67,10 @@ class Result:
             out["incomplete"] = True
         if self.cite:
             out["cite"] = self.cite
-        if self.note:
-            out["note"] = self.note
+        if self.notes:
+            out["note"] = self.notes[0]
+        if len(self.notes) > 1:
+            out["notes"] = self.notes
         if self.children:
             out["children"] = [c.to_json() for c in self.children]
         return out
@@ -81,8 +87,10 @@ class Result:
             out["guideline"] = self.guideline
         if self.cite:
             out["cite"] = self.cite
-        if self.note:
-            out["note"] = self.note
+        if self.notes:
+            out["note"] = self.notes[0]
+        if len(self.notes) > 1:
+            out["notes"] = self.notes
         return out
 
 
@@ -106,6 +114,14 @@ class PolicyEvaluator:
         self.texts = texts_for(bundle, policy)
         self._contract_cache: dict[str, dict[str, Any]] = {}
         self._in_progress: set[str] = set()
+        # contracts that run on from earlier policies (``continues``), each judged in its own policy
+        self.continued: dict[str, PolicyEvaluator] = {}
+        by_id = {p["id"]: p for p in bundle.get("policies", [])}
+        for cont in policy.get("continues", []):
+            if cont["policy"] in by_id:
+                earlier = PolicyEvaluator(bundle, by_id[cont["policy"]], facts, year, care_type)
+                for cid in cont["contracts"]:
+                    self.continued[cid] = earlier
 
     # ------------------------------------------------------------------ citations and notes
     def cite(self, cite: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -144,10 +160,9 @@ class PolicyEvaluator:
             result.guideline = result.status
             result.status = UNKNOWN  # weighed by the insurer: never decided by the threshold alone
         result.cite = self.cite(own_cite)
-        result.note = self.note(node.get("note"))
-        if result.note is None and node.get("id"):
-            about = self.notes_about(node["id"])
-            result.note = about[0] if about else None
+        own = self.note(node.get("note"))
+        about = self.notes_about(node["id"]) if node.get("id") else []
+        result.notes = _merge_notes([own] if own else [], about)
         return result
 
     def status_of(self, node: dict[str, Any], year: int | None) -> str:
@@ -246,6 +261,8 @@ class PolicyEvaluator:
 
     def _reference_status(self, ref: str) -> str:
         cid, _, tier = ref.partition("/")
+        if cid not in self.contracts and cid in self.continued:
+            return self.continued[cid]._reference_status(ref)  # a contract running on from an earlier policy
         if cid not in self.contracts or cid in self._in_progress:
             return UNKNOWN  # a dependency cycle cannot be decided
         if not self.offered(self.contracts[cid]):
@@ -434,7 +451,9 @@ def _in_year(node: dict[str, Any], year: int | None) -> dict[str, Any]:
     if year is None:
         return node
     out = dict(node)
-    if "fact" in out and "year" not in out:
+    if "fact" in out and "year_offset" in out:
+        out["year"] = year + out.pop("year_offset")  # e.g. the revenue over the year before
+    elif "fact" in out and "year" not in out:
         out["year"] = year
     if isinstance(out.get("of"), list):
         out["of"] = [_in_year(child, year) for child in out["of"]]
@@ -528,8 +547,8 @@ def _decisive_notes(results: list[Result]) -> list[dict[str, Any]]:
     seen: dict[str, dict[str, Any]] = {}
     for r in results:
         for node in _decisive(r):
-            if node.note and node.note["id"] not in seen:
-                seen[node.note["id"]] = node.note
+            for note in node.notes:
+                seen.setdefault(note["id"], note)
     return list(seen.values())
 
 
@@ -617,7 +636,6 @@ def evaluate(bundle: dict[str, Any], profile: Any, insurers: list[str] | None = 
     values = check_profile(profile, bundle["facts"])
     view = FactView(values, bundle["facts"])
     care_type = care_types[0] if care_types and len(care_types) == 1 else None
-    policies_by_id = {p["id"]: p for p in bundle["policies"]}
     out_insurers: dict[str, dict[str, Any]] = {}
     for policy in select_policies(bundle, insurers, care_types, year):
         policy_year = year if year is not None else min(policy["contract_years"])
@@ -625,15 +643,10 @@ def evaluate(bundle: dict[str, Any], profile: Any, insurers: list[str] | None = 
         view.status_of = ev.status_of
         contracts = [ev.contract(c["id"]) for c in policy.get("contracts", [])
                      if _in_scope(c["care_types"], care_types) and ev.offered(c)]
-        for cont in policy.get("continues", []):
-            earlier = policies_by_id.get(cont["policy"])
-            if earlier is None:
-                continue
-            old = PolicyEvaluator(bundle, earlier, view, policy_year, care_type)
-            for cid in cont["contracts"]:
-                c = old.contracts.get(cid)
-                if c and _in_scope(c["care_types"], care_types) and old.offered(c):
-                    contracts.append({**old.contract(cid), "continued_from": earlier["id"]})
+        for cid, old in ev.continued.items():
+            c = old.contracts.get(cid)
+            if c and _in_scope(c["care_types"], care_types) and old.offered(c):
+                contracts.append({**old.contract(cid), "continued_from": old.policy["id"]})
         selective = [ev.selective(rule) for rule in policy.get("selective_procurement", [])
                      if _in_scope(rule["care_types"], care_types)]
         entry = out_insurers.setdefault(policy["insurer"], {
