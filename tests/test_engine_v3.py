@@ -341,3 +341,30 @@ def test_a_contract_continued_from_an_earlier_policy_can_be_named_in_a_condition
         contracts = {c["contract"]: c for c in ans["insurers"][0]["policies"][0]["contracts"]}
         assert contracts["budget"]["verdict"] == verdict
         assert contracts["plus-2023"]["continued_from"] == "a/x-2023"
+
+
+def test_an_open_contract_is_settled_when_every_value_of_its_unknown_fact_gives_the_same_verdict():
+    from generator.engine.evaluate import PolicyEvaluator
+    from generator.engine.facts import FactView
+
+    reg = {"x": {"id": "x", "type": "number", "label": "X", "absent": "Geen X"}}
+    bundle = {"facts": reg, "registers": {}, "regions": {}, "sources": {"s": {"title": "S"}}, "care_types": {}}
+
+    def contract(tiers):
+        policy = {"sources": ["s"], "contracts": [{"id": "c", "name": "C", "kind": "contract", "care_types": ["x"],
+                                                   "cite": {"section": "1"}, "tiers": tiers}]}
+        return PolicyEvaluator(bundle, policy, FactView({}, reg), 2024, None).contract("c")
+
+    a = {"id": "a", "name": "A", "cite": {"section": "1"}, "criterion": {"kind": "range", "fact": "x", "min": 40, "max": 110}}
+    b = {"id": "b", "name": "B", "cite": {"section": "1"}, "criterion": {"kind": "any", "of": [
+        {"kind": "compare", "fact": "x", "op": "lt", "value": 40},
+        {"kind": "compare", "fact": "x", "op": "gt", "value": 110},
+        {"kind": "absent", "fact": "x"}]}}
+    c = contract([a, b])
+    assert (c["verdict"], c["best_tier"], c["possible_tiers"]) == ("eligible", None, ["a", "b"])
+    assert any(f["kind"] == "settled" for f in c["flags"])
+    # a gap at exactly 110.5 (B starts above 111): the verdict stays open
+    b_gap = {**b, "criterion": {"kind": "any", "of": [{"kind": "compare", "fact": "x", "op": "lt", "value": 40},
+                                                      {"kind": "compare", "fact": "x", "op": "ge", "value": 111},
+                                                      {"kind": "absent", "fact": "x"}]}}
+    assert contract([a, b_gap])["verdict"] == "unknown"

@@ -114,6 +114,7 @@ class PolicyEvaluator:
         self.texts = texts_for(bundle, policy)
         self._contract_cache: dict[str, dict[str, Any]] = {}
         self._in_progress: set[str] = set()
+        self._settling = False  # inside a case split: no nested splits
         # contracts that run on from earlier policies (``continues``), each judged in its own policy
         self.continued: dict[str, PolicyEvaluator] = {}
         by_id = {p["id"]: p for p in bundle.get("policies", [])}
@@ -337,10 +338,12 @@ class PolicyEvaluator:
         base = k_and([r.status for r in base_results] + ([UNKNOWN] if c.get("incomplete") else []))
 
         tiers = []
+        tier_results: list[Result] = []
         best = None
         maybe_better: list[str] = []
         for i, t in enumerate(c.get("tiers", [])):
             res = self.evaluate(t["criterion"], t["cite"]) if t.get("criterion") else None
+            tier_results += [res] if res else []
             limits = [r for cap, r in caps if cap["at_most"] in tiers_by_id and i < tiers_by_id[cap["at_most"]]]
             parts = base_results + ([res] if res else []) + limits
             status = k_and([base] + ([res.status] if res else []) + [r.status for r in limits])
@@ -369,6 +372,11 @@ class PolicyEvaluator:
         if best is None:
             maybe_better = []
         possible = [t["tier"] for t in tiers if t["_status"] != NOT_MET]
+        settled_on: list[str] = []
+        if status == UNKNOWN and not unconditioned and not self._settling:
+            settled = self._settle_by_cases(c, base_results + tier_results + [r for _, r in caps])
+            if settled is not None:
+                status, possible, settled_on = settled
         needed = _needed(base_results) if status != MET and (not tiers or c.get("exhaustive")) else []
         notes = _merge_notes(_decisive_notes(base_results), requirement_notes, self.notes_about(c["id"]),
                              best["notes"] if best else [t_note for t in tiers if t["_status"] == UNKNOWN
@@ -385,6 +393,10 @@ class PolicyEvaluator:
         if c.get("exhaustive") and base == MET and tiers and not possible:
             flags.append({"kind": "gap", "id": c["id"], "text": "Volgens de bron hoort elke praktijk in een van de "
                                                                "tariefgroepen, maar geen enkele past."})
+        if settled_on:
+            flags.append({"kind": "settled", "id": c["id"],
+                          "text": "Welke waarde u ook invult voor " + " en ".join(settled_on)
+                                  + ": de uitkomst is dezelfde."})
         term = c.get("term") or {}
         if term.get("end") == "unknown" and self.year is not None and self.year > term.get("start", self.year):
             flags.append({"kind": "term-end-unknown", "id": c["id"],
@@ -393,7 +405,8 @@ class PolicyEvaluator:
             "contract": c["id"], "name": c["name"], "kind": c["kind"], "care_types": c["care_types"],
             "verdict": VERDICT[status], "_status": status,
             "best_tier": best["tier"] if best else None, "best_tier_name": best["name"] if best else None,
-            "maybe_better": maybe_better, "possible_tiers": possible if c.get("exhaustive") else [],
+            "maybe_better": maybe_better,
+            "possible_tiers": possible if c.get("exhaustive") or settled_on else [],
             "exhaustive": bool(c.get("exhaustive")),
             "unconditioned": unconditioned,
             "requirements": requirements, "limitations": limitations,
@@ -404,6 +417,65 @@ class PolicyEvaluator:
             "tiers": tiers, "needed": [leaf.leaf_json() for leaf in needed],
             "notes": notes, "flags": flags, "cite": self.cite(c["cite"]),
         }
+
+    # ------------------------------------------------------------------ settling by cases
+    MAX_CASES = 128
+
+    def _settle_by_cases(self, c: dict[str, Any], results: list[Result]) -> tuple[str, list[str], list[str]] | None:
+        """Decide an open contract when every remaining value of its few unknown facts leads to
+        the same verdict (VGZ: with the SKF aspirant registration every index value gives some
+        contract). Each unknown fact is tried at every threshold the policy compares it with,
+        just below and above, and in its 'does not exist' state: between two thresholds no
+        comparison changes, so these cases cover every value. Returns (status, possible tiers,
+        the facts split on), or None when the verdict stays open."""
+        keys = sorted({(leaf.node.get("fact"), leaf.node.get("year")) for r in results
+                       for leaf in _open_leaves(r) if leaf.node.get("fact")}, key=lambda k: (k[0], k[1] or 0))
+        keys += sorted({(leaf.node["position_fact"], leaf.node.get("year")) for r in results
+                        for leaf in _open_leaves(r) if leaf.node.get("position_fact")},
+                       key=lambda k: (k[0], k[1] or 0))
+        keys = list(dict.fromkeys(keys))
+        if not keys or len(keys) > 3:
+            return None
+        domains = []
+        for fact_id, year in keys:
+            fact = self.bundle["facts"].get(fact_id, {})
+            if fact.get("derived") or self.facts.given(fact_id, year) is not None:
+                return None  # derived values (or a guideline's answered fact) are not split on
+            values = _case_values(fact, _thresholds(self.policy, self.bundle["facts"], fact_id, year))
+            if not values:
+                return None
+            domains.append(values)
+        total = 1
+        for values in domains:
+            total *= len(values)
+        if total > self.MAX_CASES:
+            return None
+        statuses: set[str] = set()
+        possible: list[str] = []
+        for combo in _product(domains):
+            values = {k: (dict(v) if isinstance(v, dict) else v) for k, v in self.facts.values.items()}
+            for (fact_id, year), value in zip(keys, combo):
+                if year is None:
+                    values[fact_id] = value
+                else:
+                    values[fact_id] = {**(values.get(fact_id) or {}), str(year): value}
+            view = FactView(values, self.bundle["facts"])
+            ev = PolicyEvaluator(self.bundle, self.policy, view, self.year, self.care_type)
+            ev._settling = True
+            view.status_of = ev.status_of
+            if _impossible(view, keys):
+                continue
+            got = ev.contract(c["id"])
+            statuses.add(got["_status"])
+            if UNKNOWN in statuses or len(statuses) > 1:
+                return None
+            if got["best_tier"] and got["best_tier"] not in possible:
+                possible.append(got["best_tier"])
+        if len(statuses) != 1:
+            return None
+        order = [t["id"] for t in c.get("tiers", [])]
+        labels = [self.texts.fact_name(f, y) for f, y in keys]
+        return statuses.pop(), sorted(possible, key=order.index), labels
 
     # ------------------------------------------------------------------ selective procurement
     def selective(self, rule: dict[str, Any]) -> dict[str, Any]:
@@ -490,6 +562,93 @@ def _held(value: Any, on: str) -> str:
         return NOT_MET
     until = value.get("until")
     return from_bool(value["since"] <= on and (until is None or on <= until))
+
+
+def _open_leaves(r: Result) -> Iterator[Result]:
+    """Unknown leaves a status rests on (the facts a case split may try)."""
+    for node in _decisive(r):
+        if not node.children and node.status == UNKNOWN and node.guideline is None:
+            yield node
+
+
+def _thresholds(policy: dict[str, Any], facts: dict[str, Any], fact_id: str, year: int | None) -> list[Any]:
+    """Every value the policy (and the facts' own absent_when) compares this fact with."""
+    found: list[Any] = []
+
+    def walk(node: Any, default_year: int | None) -> None:
+        if isinstance(node, dict):
+            node_year = node.get("year", default_year)
+            if node.get("fact") == fact_id and node_year == year or node.get("position_fact") == fact_id:
+                for key in ("value", "min", "max", "on"):
+                    if node.get(key) is not None and not isinstance(node.get(key), (bool, dict, list)):
+                        found.append(node[key])
+                if node.get("kind") == "quantile" and node.get("position_fact") == fact_id:
+                    found.append(node["rank"] * (10 if node["unit"] == "decile" else 1))
+            for value in node.values():
+                walk(value, node_year if isinstance(value, (dict, list)) else default_year)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, default_year)
+
+    walk(policy, None)
+    for other in facts.values():
+        if other.get("absent_when"):
+            walk(other["absent_when"], year)
+    return found
+
+
+def _case_values(fact: dict[str, Any], thresholds: list[Any]) -> list[Any] | None:
+    """Representative values of a fact: one per interval its thresholds cut, plus 'absent'."""
+    kind = fact.get("type")
+    absent = [ABSENT] if fact.get("absent") or kind == "held" else []
+    if kind == "boolean":
+        return [True, False]
+    if kind == "enum":
+        return [o["value"] for o in fact.get("options", [])] + absent
+    if kind == "held":
+        days = sorted({t for t in thresholds if isinstance(t, str)})
+        return [{"since": "1900-01-01"}] + [{"since": _next_day(d)} for d in days] + absent
+    if kind == "date":
+        days = sorted({t for t in thresholds if isinstance(t, str)})
+        return sorted({"1900-01-01", "2999-12-31", *days, *(_next_day(d) for d in days)}) + absent
+    numbers = sorted({t for t in thresholds if isinstance(t, (int, float))})
+    if not numbers:
+        return None
+    step = 1 if kind == "integer" else 0.001
+    points = {numbers[0] - step, numbers[-1] + step}
+    for t in numbers:
+        points |= {t - step, t, t + step}
+    low, high = fact.get("min"), fact.get("max")
+    values = sorted(p for p in points if (low is None or p >= low) and (high is None or p <= high))
+    if kind == "integer":
+        values = sorted({int(v) for v in values if float(v).is_integer()})
+    return values + absent
+
+
+def _next_day(day: str) -> str:
+    from datetime import date, timedelta
+
+    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+
+
+def _product(domains: list[list[Any]]) -> Iterator[tuple[Any, ...]]:
+    if not domains:
+        yield ()
+        return
+    for head in domains[0]:
+        for tail in _product(domains[1:]):
+            yield (head, *tail)
+
+
+def _impossible(view: FactView, keys: list[tuple[str, int | None]]) -> bool:
+    """A tried combination that cannot occur: a value where the fact cannot exist."""
+    for fact_id, year in keys:
+        fact = view.registry.get(fact_id, {})
+        value = view.given(fact_id, year)
+        if fact.get("absent_when") and value not in (None, ABSENT) and view.status_of is not None \
+                and view.status_of(fact["absent_when"], year) == MET:
+            return True
+    return False
 
 
 def _status_of(verdict: str) -> str:
