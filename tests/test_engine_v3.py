@@ -368,3 +368,17 @@ def test_an_open_contract_is_settled_when_every_value_of_its_unknown_fact_gives_
                                                       {"kind": "compare", "fact": "x", "op": "ge", "value": 111},
                                                       {"kind": "absent", "fact": "x"}]}}
     assert contract([a, b_gap])["verdict"] == "unknown"
+
+
+def test_a_conditional_verdict_names_the_one_or_two_facts_still_open(bundle):
+    # index over 2024 not given, everything else known: tier A is one answer away
+    c = contract(answer(bundle, {"t_patients": {"2024": 200}}), "hoofd")
+    assert c["verdict"] == "unknown"
+    assert c["conditional"]["tier"] == "a"
+    # all about the one open fact: the index's band and the two caps on it
+    assert {leaf.get("fact") or leaf.get("id") for leaf in c["conditional"]["if"]} == \
+        {"t_index", "geen-index-hoogstens-c", "boven-150-geen-overeenkomst"}
+    # a contract that is already decided has no conditional verdict
+    assert contract(answer(bundle, {"t_index": {"2024": 50}}), "hoofd")["conditional"] is None
+    # a weighed guideline is never one answer away
+    assert contract(answer(bundle, {"t_deelnemers": 300}), "zorgplan")["conditional"] is None

@@ -339,6 +339,7 @@ class PolicyEvaluator:
 
         tiers = []
         tier_results: list[Result] = []
+        needed_by_tier: dict[str, list[Result]] = {}
         best = None
         maybe_better: list[str] = []
         for i, t in enumerate(c.get("tiers", [])):
@@ -348,6 +349,7 @@ class PolicyEvaluator:
             parts = base_results + ([res] if res else []) + limits
             status = k_and([base] + ([res.status] if res else []) + [r.status for r in limits])
             needed = _needed(parts) if status != MET else []
+            needed_by_tier[t["id"]] = needed
             notes = _merge_notes(_decisive_notes(parts), requirement_notes, self.notes_about(t["id"]))
             tiers.append({"tier": t["id"], "name": t["name"], "verdict": VERDICT[status], "_status": status,
                           "criterion": res.to_json() if res else None,
@@ -404,6 +406,8 @@ class PolicyEvaluator:
         return {
             "contract": c["id"], "name": c["name"], "kind": c["kind"], "care_types": c["care_types"],
             "verdict": VERDICT[status], "_status": status,
+            "conditional": _conditional(status, tiers, best, needed_by_tier,
+                                        _needed(base_results) if not tiers else []),
             "best_tier": best["tier"] if best else None, "best_tier_name": best["name"] if best else None,
             "maybe_better": maybe_better,
             "possible_tiers": possible if c.get("exhaustive") or settled_on else [],
@@ -562,6 +566,41 @@ def _held(value: Any, on: str) -> str:
         return NOT_MET
     until = value.get("until")
     return from_bool(value["since"] <= on and (until is None or on <= until))
+
+
+CONDITIONAL_MAX = 2
+
+
+def _conditional(status: str, tiers: list[dict[str, Any]], best: dict[str, Any] | None,
+                 needed_by_tier: dict[str, list[Result]], needed: list[Result]) -> dict[str, Any] | None:
+    """'Generiek, als u ook …': the best outcome still open that answers about one or two more
+    facts would reach (no condition known to fail, no weighed guideline). None otherwise."""
+
+    def reachable(leaves: list[Result]) -> bool:
+        facts = {key for leaf in leaves for key in _fact_keys(leaf)}
+        return bool(leaves) and 0 < len(facts) <= CONDITIONAL_MAX and all(
+            leaf.status == UNKNOWN and leaf.guideline is None and not leaf.node.get("incomplete")
+            for leaf in leaves)
+
+    if tiers:
+        for t in tiers:
+            if best is not None and t is best:
+                return None  # nothing better than what is already reached
+            if t["_status"] == UNKNOWN and reachable(needed_by_tier.get(t["tier"], [])):
+                return {"tier": t["tier"], "tier_name": t["name"], "if": t["needed"]}
+        return None
+    if status == UNKNOWN and reachable(needed):
+        return {"tier": None, "tier_name": None, "if": [leaf.leaf_json() for leaf in needed]}
+    return None
+
+
+def _fact_keys(r: Result) -> set[tuple[str, Any]]:
+    keys = {(r.node[k], r.node.get("year")) for k in ("fact", "position_fact") if r.node.get(k)}
+    for child in r.children:
+        keys |= _fact_keys(child)
+    if r.node.get("kind") == "contract":
+        keys.add(("contract", tuple(r.node["contracts"])))
+    return keys
 
 
 def _open_leaves(r: Result) -> Iterator[Result]:
