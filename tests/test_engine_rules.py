@@ -148,61 +148,82 @@ def requirements_met(bundle, policy_id, contract_id):
 
 
 # --------------------------------------------------------------------------- VGZ wijkverpleging 2024
-# Source: vgz-wijkverpleging-2024, "Procedure zorginkoop" and Bijlage 2.
+# Source: vgz-wijkverpleging-2024, "Procedure zorginkoop" and Bijlage 2 (the full boundary table is
+# tests/boundaries/vgz/wijkverpleging-2024.yaml).
 
 WV = "vgz/wijkverpleging-2024"
 
 
 @pytest.fixture(scope="module")
-def wv_base(bundle):
-    return requirements_met(bundle, WV, "wijkverpleging")
+def wv_base():
+    """An existing provider meeting every minimum requirement: the base of the boundary table."""
+    import yaml
+    from pathlib import Path
+    table = Path(__file__).parent / "boundaries" / "vgz" / "wijkverpleging-2024.yaml"
+    return yaml.safe_load(table.read_text(encoding="utf-8"))["base"]
 
 
 def test_vgz_wijkverpleging_minimum_requirements_can_all_be_met(bundle, wv_base):
-    c = find(answer_for(bundle, {**wv_base, "omzet_verzekeraar_vorig_jaar": 100_000}, "vgz", 2024), WV, "wijkverpleging")
+    c = find(answer_for(bundle, {**wv_base, "omzet_verzekeraar": {2023: 100_000}}, "vgz", 2024), WV, "wijkverpleging")
     assert all(r["status"] == "met" for r in c["requirements"]), [r["id"] for r in c["requirements"] if r["status"] != "met"]
     assert c["best_tier"] == "clientvolgend"
 
 
 @pytest.mark.parametrize("revenue, benchmark, best", [
     (249_999, None, "clientvolgend"),
-    (250_000, None, None),            # exactly € 250.000 is in neither group (source note omzetgrens-250000)
+    (250_000, None, "clientvolgend"),  # 'tot € 250.000'; the benchmark needs 'groter dan' (note omzetgrens-250000)
     (250_001, "plus", "plus"),
     (250_001, "standaard", "standaard"),
-    (400_000, "uitgesloten", "clientvolgend"),
+    (250_001, None, None),             # benchmark outcome not known yet: eligible, type open
 ])
 def test_vgz_wijkverpleging_revenue_boundary_and_benchmark(bundle, wv_base, revenue, benchmark, best):
-    facts = {**wv_base, "omzet_verzekeraar_vorig_jaar": revenue}
+    facts = {**wv_base, "omzet_verzekeraar": {2023: revenue}, "vgz_benchmark_wijkverpleging": None}
     if benchmark:
-        facts["vgz_benchmark_wijkverpleging"] = benchmark
+        facts["vgz_benchmark_wijkverpleging"] = {2024: benchmark}
     c = find(answer_for(bundle, facts, "vgz", 2024), WV, "wijkverpleging")
+    assert c["verdict"] == "eligible"
     assert c["best_tier"] == best
 
 
+def test_vgz_wijkverpleging_exclusion_from_the_benchmark_is_vgzs_choice(bundle, wv_base):
+    facts = {**wv_base, "omzet_verzekeraar": {2023: 400_000}, "uitgesloten_van_benchmark": {2024: True}}
+    c = find(answer_for(bundle, facts, "vgz", 2024), WV, "wijkverpleging")
+    assert (c["verdict"], c["best_tier"]) == ("unknown", None)
+    for offered, verdict, best in ((True, "eligible", "clientvolgend"), (False, "not-eligible", None)):
+        c = find(answer_for(bundle, {**facts, "aanbod_na_uitsluiting_benchmark": {2024: offered}}, "vgz", 2024),
+                 WV, "wijkverpleging")
+        assert (c["verdict"], c["best_tier"]) == (verdict, best)
+        assert "uitsluiting-benchmark-aanbod" in [f.get("id") for f in c["flags"]]
+
+
 @pytest.mark.parametrize("share, transition, verdict", [
-    (33, False, "eligible"), (33.5, False, "not-eligible"), (40, True, "eligible")])
+    (33, False, "eligible"), (33.5, False, "not-eligible"), (40, True, "eligible"), ("absent", False, "not-eligible")])
 def test_vgz_wijkverpleging_subcontracting_norm_33_percent(bundle, wv_base, share, transition, verdict):
-    facts = {**wv_base, "omzet_verzekeraar_vorig_jaar": 100_000, "aandeel_onderaanneming": share,
+    facts = {**wv_base, "omzet_verzekeraar": {2023: 100_000}, "aandeel_onderaanneming": share,
              "afbouwafspraak_onderaanneming": transition}
     c = find(answer_for(bundle, facts, "vgz", 2024), WV, "wijkverpleging")
     assert c["verdict"] == verdict
 
 
-def test_vgz_zzp_only_for_existing_zzp_contracts(bundle):
-    zzp_base = requirements_met(bundle, WV, "zzp")
-    c = find(answer_for(bundle, {**zzp_base, "is_zzp_of_eenmanszaak": True, "had_overeenkomst_vorig_jaar": True},
-                        "vgz", 2024), WV, "zzp")
+def test_vgz_zzp_only_for_existing_zzp_contracts(bundle, wv_base):
+    zzp_base = {**wv_base, "is_zzp_of_eenmanszaak": True, "aantal_clienten": {2023: 12}}
+    running = {"since": "2019-01-01", "until": "2024-12-31"}
+    c = find(answer_for(bundle, {**zzp_base, "zzp_overeenkomst_verzekeraar": running}, "vgz", 2024), WV, "zzp")
+    assert c["verdict"] == "eligible"
+    assert "zzp-minimumeisen-reikwijdte" in [n["id"] for n in c["notes"]]
+    assert "zzp-geen-nieuwe-overeenkomsten" not in [n["id"] for n in c["notes"]]
+    started_2023 = {"since": "2023-02-01", "until": "2024-12-31"}
+    c = find(answer_for(bundle, {**zzp_base, "zzp_overeenkomst_verzekeraar": started_2023}, "vgz", 2024), WV, "zzp")
     assert c["verdict"] == "eligible"
     assert "zzp-geen-nieuwe-overeenkomsten" in [n["id"] for n in c["notes"]]
-    c = find(answer_for(bundle, {**zzp_base, "is_zzp_of_eenmanszaak": True, "had_overeenkomst_vorig_jaar": False},
-                        "vgz", 2024), WV, "zzp")
+    c = find(answer_for(bundle, {**zzp_base, "zzp_overeenkomst_verzekeraar": "absent"}, "vgz", 2024), WV, "zzp")
     assert c["verdict"] == "not-eligible"
 
 
-def test_vgz_innovatiebudget_depends_on_the_contract_tier(bundle, wv_base):
-    answer = answer_for(bundle, {**wv_base, "omzet_verzekeraar_vorig_jaar": 100_000}, "vgz", 2024)
+def test_vgz_innovatiebudget_depends_on_the_contract(bundle, wv_base):
+    answer = answer_for(bundle, {**wv_base, "omzet_verzekeraar": {2023: 100_000}}, "vgz", 2024)
     budget = find(answer, WV, "innovatiebudget")
-    assert budget["verdict"] in ("eligible", "unknown")
+    assert budget["verdict"] == "unknown"  # awarded on impact: VGZ weighs it
     dependency = budget["criterion"]
     flat = [dependency] + dependency.get("children", [])
     assert any(n["kind"] == "contract" and n["status"] == "met" for n in flat)

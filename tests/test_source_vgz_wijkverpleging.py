@@ -163,9 +163,11 @@ def test_looptijd_of_plus_contracts(text, p2024, p2023):
     now = int(re.search(r"die we in 2024 afsluiten, hebben een looptijd van (\d+) jaar", flat).group(1))
     before = int(re.search(r"in 2023 zijn afgesloten hebben een looptijd van (\d+) jaar", flat).group(1))
     main24 = next(c for c in p2024.contracts if c.id == "wijkverpleging")
-    main23 = next(c for c in p2023.contracts if c.id == "wijkverpleging")
+    plus23 = next(c for c in p2023.contracts if c.id == "plus-2023")
     assert main24.term.end - main24.term.start + 1 == now
-    assert main23.term.end - main23.term.start + 1 == before
+    assert plus23.term.end - plus23.term.start + 1 == before
+    # the 2023 plus contracts keep running into 2024 without being copied
+    assert [(c.policy, c.contracts) for c in p2024.continues] == [(KEY_2023, ["plus-2023"])]
 
 
 def test_innovatiebudget_needs_one_of_the_three_variants(text, p2024):
@@ -173,8 +175,13 @@ def test_innovatiebudget_needs_one_of_the_three_variants(text, p2024):
     assert "pluscontract" in annex and "standaardcontract" in annex and "cliëntvolgend contract" in annex
     budget = next(c for c in p2024.contracts if c.id == "innovatiebudget")
     dep = next(leaf for leaf in leaves(budget.criterion) if leaf.kind == "contract")
-    assert sorted(dep.contracts) == sorted(
-        ["wijkverpleging/plus", "wijkverpleging/standaard", "wijkverpleging/clientvolgend"])
+    # the contract Wijkverpleging is exhaustive: every holder has one of exactly these three variants;
+    # a plus contract of 2023 runs on in 2024 (continued from the 2023 policy) and counts as well
+    assert dep.contracts == ["wijkverpleging", "plus-2023"]
+    assert any("plus-2023" in c.contracts for c in p2024.continues)
+    main = next(c for c in p2024.contracts if c.id == "wijkverpleging")
+    assert main.exhaustive
+    assert [t.id for t in main.tiers] == ["plus", "standaard", "clientvolgend"]
 
 
 # ------------------------------------------------------------------ thresholds
@@ -183,7 +190,7 @@ def test_innovatiebudget_needs_one_of_the_three_variants(text, p2024):
 def test_revenue_threshold(text, p2024):
     flat = normalise(text)
     value = amount(re.search(r"Bij een omzet groter dan € ([\d.]+) vergelijken", flat).group(1))
-    assert compare_values(p2024, "omzet_verzekeraar_vorig_jaar") == {value}
+    assert compare_values(p2024, "omzet_verzekeraar") == {value}
     ceiling = amount(re.search(r"zorgkostenplafond van maximaal € ([\d.]+)", flat).group(1))
     assert next(t for t in p2024.tariffs if t.id == "plafond-clientvolgend").value == ceiling
 
@@ -195,8 +202,8 @@ def test_revenue_threshold(text, p2024):
     (r"aan maximaal (\d+) zorgaanbieders verbonden", "aantal_aanbieders_per_indicerend_vpk"),
     (r"maximaal uit (\d+)% ‘ander zorgpersoneel’", "aandeel_ander_zorgpersoneel"),
     (r"Minimaal (\d+) fte is in loondienst", "fte_zorgpersoneel_loondienst"),
-    (r"minimaal (\d+) VGZ-verzekerden", "aantal_verzekerden_verzekeraar_vorig_jaar"),
-    (r"aan minimaal (\d+) verschillende cliënten", "aantal_clienten_vorig_jaar"),
+    (r"minimaal (\d+) VGZ-verzekerden", "max_verzekerden_verzekeraar_postcodegebied"),
+    (r"aan minimaal (\d+) verschillende cliënten", "aantal_clienten"),
 ])
 def test_minimum_requirement_thresholds(text, p2024, pattern, fact):
     match = re.search(pattern, normalise(text))
@@ -229,8 +236,9 @@ def test_onberispelijk_gedrag_parts(text, p2024):
     headings = re.findall(r"^• ", part, re.MULTILINE)
     items = re.findall(r"^ - ", part, re.MULTILINE)
     req = next(r for r in p2024.requirements if r.id == "onberispelijk-gedrag")
-    assert len(req.criterion.of) == len(headings)
-    assert len(leaves(req.criterion)) == len(items)
+    signals = next(node for node in req.criterion.of if node.id == "onberispelijk-signalen")
+    assert len(signals.of) == len(headings)
+    assert len(leaves(signals)) == len(items)
 
 
 def test_ptz_requirements(text, p2024):
@@ -254,6 +262,26 @@ def test_zzp_contract_ends_before_2025(text, p2024):
     zzp = next(c for c in p2024.contracts if c.id == "zzp")
     assert zzp.negotiable is False
     assert zzp.term.end_date == date(2024, 12, 31)
+    end = next(d for d in p2024.deadlines if d.id == "einde-zzp-overeenkomsten")
+    assert (end.when.date, end.when.bound, end.applies_to) == (date(2025, 1, 1), "on", ["zzp"])
+    assert end.note  # outside the window of contract year 2024: kept with a source note
+
+
+def test_amendment_introduces_and_moves_exactly_what_the_source_says(text, p2024):
+    flat = normalise(text)
+    amendment = p2024.amendments[0]
+    # 'vóór 22 december 2023 17.00 uur' accept the new offer: strictly before
+    assert "Accepteert u het nieuwe aanbod niet vóór 22 december 2023 17.00 uur" in flat
+    accept = next(d for d in p2024.deadlines if d.id == "acceptatie-nieuw-aanbod")
+    assert (accept.when.date, accept.when.time, accept.when.bound) == (date(2023, 12, 22), "17:00", "before")
+    # the agreement deadline 'verandert niet': not touched by the amendment
+    assert "verandert niet en blijft staan op 22 december 2023 17.00 uur" in flat
+    agree = next(d for d in p2024.deadlines if d.id == "overeenstemming")
+    assert agree.when.bound == "by" and agree.introduced_by is None and agree.amended_by is None
+    # three new moments, none moved: the source gives no earlier value for any date
+    assert sorted(d.id for d in p2024.deadlines if d.introduced_by == amendment.id) == [
+        "aanbod-extra-tariefopslag", "acceptatie-nieuw-aanbod", "reageren-aanbod-extra-tariefopslag"]
+    assert not any(d.amended_by or d.previous for d in p2024.deadlines)
 
 
 def test_2023_is_partial_and_cites_the_2024_document(p2023):
