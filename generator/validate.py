@@ -582,7 +582,7 @@ def _check_policy(cat: Catalog, rec: PolicyRecord, doc: Document, ctx: _Ctx) -> 
             ref(base + ("care_types", j), ct, "care-types", "care type")
         vias = [rule.via] if isinstance(rule.via, str) else rule.via or []
         for j, via in enumerate(vias):
-            if via not in scope.contracts:
+            if via not in scope.contracts and via not in scope.continued:
                 ctx.error(doc, base + (("via",) if isinstance(rule.via, str) else ("via", j)),
                           f"unknown contract '{via}' in this policy")
         _check_criterion(cat, scope, doc, ctx, base + ("requirement",), rule.requirement, note_ref, check_cite)

@@ -382,3 +382,23 @@ def test_a_conditional_verdict_names_the_one_or_two_facts_still_open(bundle):
     assert contract(answer(bundle, {"t_index": {"2024": 50}}), "hoofd")["conditional"] is None
     # a weighed guideline is never one answer away
     assert contract(answer(bundle, {"t_deelnemers": 300}), "zorgplan")["conditional"] is None
+
+
+def test_selective_care_bought_through_a_contract_continued_from_an_earlier_policy():
+    reg = {"m": {"id": "m", "type": "boolean", "label": "M"}, "n": {"id": "n", "type": "boolean", "label": "N"}}
+    earlier = {"id": "a/x-2023", "insurer": "a", "title": "X 2023", "family": "x", "care_types": ["ct"],
+               "contract_years": [2023], "period": {"start": 2023, "end": 2023}, "completeness": "full",
+               "sources": ["s"], "contracts": [{"id": "plus-2023", "name": "Plus", "kind": "contract",
+                                                "care_types": ["ct"], "term": {"start": 2023, "end": 2024},
+                                                "cite": {"section": "1"}, "criterion": {"kind": "is", "fact": "m"}}]}
+    later = {"id": "a/x-2024", "insurer": "a", "title": "X 2024", "family": "x", "care_types": ["ct"],
+             "contract_years": [2024], "period": {"start": 2024, "end": 2024}, "completeness": "full",
+             "sources": ["s"], "continues": [{"policy": "a/x-2023", "contracts": ["plus-2023"]}],
+             "selective_procurement": [{"id": "r", "condition": "R", "care_types": ["ct"], "via": ["plus-2023"],
+                                        "requirement": {"kind": "is", "fact": "n"}, "cite": {"section": "1"}}]}
+    bundle = {"facts": reg, "registers": {}, "regions": {}, "sources": {"s": {"title": "S"}},
+              "care_types": {"ct": {"name": "CT"}}, "insurers": {"a": {"name": "A"}}, "policies": [earlier, later]}
+    for m, verdict in ((True, "may-provide"), (False, "may-not-provide")):
+        ans = evaluate(bundle, {"facts": {"m": m, "n": True}}, ["a"], ["ct"], 2024)
+        (rule,) = ans["insurers"][0]["policies"][0]["selective"]
+        assert rule["verdict"] == verdict and rule["via"]["contract"] == "plus-2023"

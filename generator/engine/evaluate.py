@@ -488,20 +488,21 @@ class PolicyEvaluator:
         statuses = [res.status]
         via = None
         vias = [rule["via"]] if isinstance(rule.get("via"), str) else [v for v in rule.get("via") or []]
-        vias = [v for v in vias if v in self.contracts]
-        if vias:
+        known = {v: self.contracts.get(v) or self.continued[v].contracts[v] for v in vias
+                 if v in self.contracts or v in self.continued}
+        if known:
             # any of the listed contracts; the one of the practice's own care type when known
-            own = [v for v in vias if self.care_type is None or self.care_type in self.contracts[v]["care_types"]]
-            candidates = own or vias
+            own = [v for v in known if self.care_type is None or self.care_type in known[v]["care_types"]]
+            candidates = own or list(known)
             status_by_id = {v: self._reference_status(v) for v in candidates}
             chosen = next((v for v in candidates if status_by_id[v] == MET), candidates[0])
             via_status = k_or(list(status_by_id.values()))
-            via = {"contract": chosen, "name": self.contracts[chosen]["name"], "verdict": VERDICT[via_status]}
+            via = {"contract": chosen, "name": known[chosen]["name"], "verdict": VERDICT[via_status]}
             statuses.append(via_status)
         status = k_and(statuses)
         needed = [leaf.leaf_json() for leaf in _needed([res])] if status != MET else []
         if via and via["verdict"] != "eligible" and status != MET:
-            contract = self.contracts[via["contract"]]
+            contract = known[via["contract"]]
             needed.append({"label": f"Een overeenkomst {contract['name']}", "status": _status_of(via["verdict"]),
                            "value": None, "threshold": None, "cite": self.cite(contract["cite"])})
         notes = _merge_notes(_decisive_notes([res]), self.notes_about(rule["id"]))
