@@ -402,3 +402,14 @@ def test_selective_care_bought_through_a_contract_continued_from_an_earlier_poli
         ans = evaluate(bundle, {"facts": {"m": m, "n": True}}, ["a"], ["ct"], 2024)
         (rule,) = ans["insurers"][0]["policies"][0]["selective"]
         assert rule["verdict"] == verdict and rule["via"]["contract"] == "plus-2023"
+
+
+@pytest.mark.parametrize("day, months, days, expected", [
+    ("2026-03-31", -1, 0, "2026-02-28"), ("2024-03-31", -1, 0, "2024-02-29"), ("2026-01-15", -1, 0, "2025-12-15"),
+    ("2026-01-01", 0, -14, "2025-12-18"), ("2026-11-30", 2, 1, "2027-01-31"),
+])
+def test_relative_moments_from_the_practice_own_date(day, months, days, expected):
+    from generator.engine.dates import relative_date
+
+    when = {"kind": "relative", "anchor": "start-date", "anchor_label": "x", "offset": {"months": months, "days": days}}
+    assert relative_date(when, day).isoformat() == expected
