@@ -120,12 +120,19 @@ def test_behandelindex_thresholds(text, policy):
     c_value = int(re.search(r"Doelmatigheid van zorg ≤\s*(\d+)", table).group(1))
     # C's limit is the lowest demand of the three, so it is the contract's own condition
     contract = policy.contracts[0]
-    assert [c.value for c in _walk(contract.criterion) if getattr(c, "fact", None) == "behandelindex"] == [c_value]
+    index = [c for c in _walk(contract.criterion) if getattr(c, "fact", None) == "behandelindex"]
+    assert [c.value for c in index if c.kind == "compare"] == [c_value]
     assert _tier(policy, "tariefgroep-c").criterion is None and contract.exhaustive
     assert table.count("wordt op korte termijn bekend gemaakt") == 2
     for tier in ("tariefgroep-a", "tariefgroep-b"):
-        leaves = _leaves(policy, tier, "behandelindex")
+        leaves = [c for c in _leaves(policy, tier, "behandelindex") if c.kind == "compare"]
         assert leaves and all(c.value is None for c in leaves)
+    # the analysis is silent on a practice without an index: that branch is open (incomplete), never a 'no'
+    for node in (contract.criterion, *(_tier(policy, t).criterion for t in ("tariefgroep-a", "tariefgroep-b"))):
+        absent = [c for c in _walk(node) if getattr(c, "kind", None) == "all" and c.incomplete
+                  and [(x.kind, getattr(x, "fact", None), getattr(x, "year", None)) for x in c.of]
+                  == [("absent", "behandelindex", 2022)]]
+        assert len(absent) == 1 and absent[0].note == "geen-behandelindex-onbekend"
     question = policy.open_questions[0]
     assert {"tariefgroep-a", "tariefgroep-b"} <= set(question.refs)
 
