@@ -236,14 +236,16 @@ class PolicyEvaluator:
         percentile = node["rank"] * (10 if node["unit"] == "decile" else 1)
         threshold = {"percentile": percentile, "value": node.get("value"), "reference": node["reference"]}
         position = self._value(node, "position_fact")
-        if value == ABSENT or position == ABSENT:
-            return Result(node, NOT_MET, label, value=ABSENT, threshold=threshold)
-        if node.get("value") is not None and value is not None:
+        numeric = lambda v: v is not None and v != ABSENT  # noqa: E731
+        # a stated number decides (even where a contradiction is warned about), else absence does
+        if node.get("value") is not None and numeric(value):
             return Result(node, from_bool(ORDER[node["op"]](value, node["value"])), label,
                           value=value, threshold=threshold, basis="value")
-        if position is not None:
+        if numeric(position):
             return Result(node, from_bool(ORDER[node["op"]](position, percentile)), label,
                           value=position, threshold=threshold, basis="position")
+        if value == ABSENT or position == ABSENT:
+            return Result(node, NOT_MET, label, value=ABSENT, threshold=threshold)
         return Result(node, UNKNOWN, label, value=value, threshold=threshold)
 
     def _in_regions(self, region: str, wanted: list[str]) -> bool:
@@ -456,6 +458,7 @@ class PolicyEvaluator:
             return None
         statuses: set[str] = set()
         possible: list[str] = []
+        original = _contradicted(self.facts)
         for combo in _product(domains):
             values = {k: (dict(v) if isinstance(v, dict) else v) for k, v in self.facts.values.items()}
             for (fact_id, year), value in zip(keys, combo):
@@ -467,7 +470,7 @@ class PolicyEvaluator:
             ev = PolicyEvaluator(self.bundle, self.policy, view, self.year, self.care_type)
             ev._settling = True
             view.status_of = ev.status_of
-            if _impossible(view, keys):
+            if _impossible(view, original):
                 continue
             got = ev.contract(c["id"])
             statuses.add(got["_status"])
@@ -680,15 +683,26 @@ def _product(domains: list[list[Any]]) -> Iterator[tuple[Any, ...]]:
             yield (head, *tail)
 
 
-def _impossible(view: FactView, keys: list[tuple[str, int | None]]) -> bool:
-    """A tried combination that cannot occur: a value where the fact cannot exist."""
-    for fact_id, year in keys:
-        fact = view.registry.get(fact_id, {})
-        value = view.given(fact_id, year)
-        if fact.get("absent_when") and value not in (None, ABSENT) and view.status_of is not None \
-                and view.status_of(fact["absent_when"], year) == MET:
-            return True
-    return False
+def _contradicted(view: FactView) -> set[tuple[str, Any]]:
+    """Stated values of facts that, by their ``absent_when``, cannot exist."""
+    out = set()
+    for fact_id, fact in view.registry.items():
+        if not fact.get("absent_when") or fact_id not in view.values:
+            continue
+        raw = view.values[fact_id]
+        for year in (list(raw) if fact.get("yearly") and isinstance(raw, dict) else [None]):
+            y = int(year) if year is not None else None
+            value = view.given(fact_id, y)
+            if value not in (None, ABSENT) and view.status_of is not None \
+                    and view.status_of(fact["absent_when"], y) == MET:
+                out.add((fact_id, y))
+    return out
+
+
+def _impossible(view: FactView, original: set[tuple[str, Any]]) -> bool:
+    """A tried combination that cannot occur: it makes a stated value impossible (e.g. 29
+    patients while the practice states an index, which only exists above 30)."""
+    return bool(_contradicted(view) - original)
 
 
 def _status_of(verdict: str) -> str:
