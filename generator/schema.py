@@ -760,6 +760,15 @@ class Clause(Strict):
     cite: Cite
 
 
+class NotEncoded(Strict):
+    """A deliberate omission for the source-coverage check: a date or number in the source that
+    no item encodes on purpose (a page footer, an example figure, another insurer's date)."""
+
+    text: ShortText = Field(description="A fragment of the source line, as written there.")
+    reason: ShortText = Field(description="Why it is not encoded, in Dutch.")
+    source: Id | None = Field(None, description="Source id; default: the policy's first source.")
+
+
 class Continuation(Strict):
     """Contracts of an earlier policy that keep running into this policy's years."""
 
@@ -817,6 +826,8 @@ class Policy(Strict):
     continues: list[Continuation] = Field(default_factory=list)
     definitions: list[Definition] = Field(default_factory=list)
     clauses: list[Clause] = Field(default_factory=list)
+    not_encoded: list[NotEncoded] = Field(default_factory=list, description="Deliberate omissions, for "
+                                          "'inkoopwijzer coverage'.")
 
     @model_validator(mode="after")
     def _partial_needs_note(self) -> "Policy":
