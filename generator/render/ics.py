@@ -22,8 +22,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
-from icalendar.prop import vDuration
+from icalendar.prop import vDuration, vText
 
+from ..escape import ics_text
 from ..model import Catalog, PolicyRecord
 from .dates import MONTHS, when_text
 from .pages import ACTORS, AUDIENCES, CHANNELS
@@ -163,19 +164,26 @@ def occurrences(catalog: Catalog, site_url: str) -> list[Occurrence]:
     return out
 
 
+def _text(value: str, *, one_line: bool = True) -> vText:
+    """Every TEXT value, event- or calendar-level: line breaks and control characters made
+    safe (``escape.ics_text``), then RFC 5545-escaped by icalendar's vText. NAME and the
+    X-WR-* properties need the explicit vText: icalendar writes unknown properties raw."""
+    return vText(ics_text(value, one_line=one_line))
+
+
 def _event(occ: Occurrence, catalog: Catalog) -> Event:
     ev = Event()
-    ev.add("UID", occ.uid)
+    ev.add("UID", _text(occ.uid))
     ev.add("DTSTAMP", occ.stamp)
     ev.add("SEQUENCE", occ.sequence)
-    ev.add("SUMMARY", occ.summary)
-    ev.add("DESCRIPTION", occ.description)
+    ev.add("SUMMARY", _text(occ.summary))
+    ev.add("DESCRIPTION", _text(occ.description, one_line=False))
     ev.add("DTSTART", occ.start)
     if occ.end is not None:
         ev.add("DTEND", occ.end)
-    ev.add("CATEGORIES", [catalog.insurers[occ.rec.insurer_id].short_name,
-                          *(catalog.care_types[ct].name for ct in occ.care_types)])
-    ev.add("URL", occ.url)
+    ev.add("CATEGORIES", [ics_text(c) for c in (catalog.insurers[occ.rec.insurer_id].short_name,
+                                               *(catalog.care_types[ct].name for ct in occ.care_types))])
+    ev.add("URL", ics_text(occ.url))
     ev.add("TRANSP", "TRANSPARENT")
     return ev
 
@@ -189,10 +197,10 @@ def calendar(name: str, description: str, occs: list[Occurrence], catalog: Catal
     cal.add("VERSION", "2.0")
     cal.add("CALSCALE", "GREGORIAN")
     cal.add("METHOD", "PUBLISH")
-    cal.add("NAME", name)
-    cal.add("X-WR-CALNAME", name)
-    cal.add("DESCRIPTION", description)
-    cal.add("X-WR-CALDESC", description)
+    cal.add("NAME", _text(name))
+    cal.add("X-WR-CALNAME", _text(name))
+    cal.add("DESCRIPTION", _text(description, one_line=False))
+    cal.add("X-WR-CALDESC", _text(description, one_line=False))
     cal.add("X-WR-TIMEZONE", "Europe/Amsterdam")
     cal.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
