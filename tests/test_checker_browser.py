@@ -163,3 +163,36 @@ def test_browser_pyodide_gives_the_same_answers_as_cpython(tmp_path_factory):
             return results;
         }""", cases)
     assert answers == expected
+
+
+HOSTILE_FRAGMENTS = {
+    "nan": ('{"behandelindex":NaN}', "NaN is not a number a fact can hold"),
+    "huge": ('{"behandelindex":' + "9" * 5000 + "}", "number with 5000 digits is too large"),
+    "duplicate": ('{"behandelindex":95,"behandelindex":40}', "duplicate key 'behandelindex'"),
+    "deep": ('{"behandelindex":' + "[" * 20000 + "]" * 20000 + "}", "nested too deeply"),
+    "facts-list": ('{"facts":[1,2]}', "'facts' must be a mapping of fact names to values, got a list"),
+}
+
+
+def test_hostile_profiles_in_the_fragment_or_a_file_are_refused_readably(site: Path, tmp_path: Path):
+    """The browser reads profiles with the engine's strict reader (engine/profile.py), like the
+    CLI: a message, an empty form, a checker that keeps working; never NaN as an answer."""
+    with serve(site) as base, browser() as b:
+        page = b.new_page()
+        for name, (text, message) in HOSTILE_FRAGMENTS.items():
+            page.goto(f"{base}/checker/#profiel=" + quote(text))
+            page.reload()  # a new fragment on the same page: start afresh
+            wait_until(page, "window.__iwChecker && window.__iwChecker.firstVerdictMs > 0", timeout=120)
+            wait_until(page, "document.querySelector('.iw-checker-status').textContent.includes('kon niet')")
+            status = page.locator(".iw-checker-status").inner_text()
+            assert message in status, (name, status)
+            assert verdict(page, "fysiotherapie") == "unknown", name
+        # a hostile file: the same reader; and the checker still answers afterwards
+        profile = tmp_path / "profiel.json"
+        profile.write_text('{"facts": {"behandelindex": 95, "behandelindex": 40}}', encoding="utf-8")
+        page.set_input_files("#iw-profile-file", str(profile))
+        wait_until(page, "document.querySelector('.iw-checker-status').textContent.includes('duplicate key')")
+        page.get_by_label("Staan alle therapeuten in de praktijk in het BIG-register?").select_option("true")
+        page.get_by_label("kwaliteitsregister van KNGF", exact=False).select_option("true")
+        page.get_by_label("Behandelindex van de praktijk").fill("95")
+        wait_until(page, "document.querySelector('[data-contract=\"fysiotherapie\"]').dataset.verdict === 'eligible'")

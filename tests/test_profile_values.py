@@ -1,0 +1,160 @@
+"""Profile values a visitor could send: refused with a message, never accepted wrongly,
+never a traceback, in the engine (shared by CLI and browser) and on the command line."""
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.bundle import engine_bundle
+from generator.engine import ProfileError, evaluate
+from generator.engine.profile import MAX_DEPTH, check_profile, parse_profile_json
+from generator.escape import json_text
+from generator.validate import load_catalog
+
+from .tree import make_tree
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory):
+    cat, _ = load_catalog(make_tree(tmp_path_factory.mktemp("profiles")))
+    return engine_bundle(cat)
+
+
+HOSTILE_VALUES = (
+    st.sampled_from([math.nan, math.inf, -math.inf, 10**5000 - 1, -(10**400), 1e308, 2**63, 10**16])
+    | st.floats() | st.integers() | st.text(max_size=12) | st.booleans() | st.none()
+    | st.dates().map(str) | st.sampled_from(["2024-02-30", "2023-13-01", "0000-01-01", "2024-2-3", "99999-01-01"])
+    | st.recursive(st.integers(), lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=4), c,
+                                                                                    max_size=3), max_leaves=8)
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_value_for_any_fact_is_accepted_soundly_or_refused(bundle, data):
+    fact = data.draw(st.sampled_from(sorted(bundle["facts"])))
+    value = data.draw(HOSTILE_VALUES)
+    try:
+        clean = check_profile({"facts": {fact: value}}, bundle["facts"])
+    except ProfileError as exc:
+        assert exc.problems and all(len(p) < 400 for p in exc.problems)
+        return
+    if fact in clean:
+        v = clean[fact]
+        assert not (isinstance(v, float) and not math.isfinite(v))
+        assert not (isinstance(v, int) and not isinstance(v, bool) and abs(v) > 10**15)
+        if bundle["facts"][fact]["type"] == "date":
+            import datetime
+
+            datetime.date.fromisoformat(v)
+    answer = evaluate(bundle, {"facts": {fact: value}})
+    json_text(answer)  # never NaN or Infinity in an answer
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet='{}[]":,0123456789.eE-+ NaIfinity tru', max_size=80))
+def test_any_json_text_parses_strictly_or_is_refused(text):
+    try:
+        parse_profile_json(text)
+    except ProfileError as exc:
+        assert exc.problems
+
+
+@pytest.mark.parametrize("text, message", [
+    ('{"facts": {"behandelindex": NaN}}', "NaN is not a number a fact can hold"),
+    ('{"facts": {"behandelindex": Infinity}}', "Infinity is not a number a fact can hold"),
+    ('{"facts": {"behandelindex": -Infinity}}', "-Infinity is not a number a fact can hold"),
+    ('{"facts": {"behandelindex": 1e999}}', "number 1e999 is too large"),
+    ('{"facts": {"behandelindex": ' + "9" * 5000 + "}}", "number with 5000 digits is too large"),
+    ("[" * 100_000 + "]" * 100_000, f"nested too deeply (more than {MAX_DEPTH} levels)"),
+    ('{"facts": {"behandelindex": 1, "behandelindex": 2}}', "duplicate key 'behandelindex'"),
+    ('{"facts": {"a": 1}, "facts": {}}', "duplicate key 'facts'"),
+    ('{"facts": ', "invalid JSON"),
+])
+def test_strict_json(text, message):
+    with pytest.raises(ProfileError) as exc:
+        parse_profile_json(text)
+    assert message in exc.value.problems[0]
+
+
+@pytest.mark.parametrize("profile, message", [
+    ({"facts": [1, 2]}, "profile: 'facts' must be a mapping of fact names to values, got a list"),
+    ({"facts": "ja"}, "profile: 'facts' must be a mapping of fact names to values, got text"),
+    ({"facts": {"behandelindex": math.nan}}, "fact 'behandelindex': expects a finite number (number), got nan"),
+    ({"facts": {"behandelindex": 10**5000}}, "fact 'behandelindex': is too large (number), got a number of about"),
+    ({"facts": {"ingangsdatum_module": "2024-02-30"}},
+     "fact 'ingangsdatum_module': expects an existing date (YYYY-MM-DD) (date), got '2024-02-30'"),
+    ({"facts": {"x" * 5000: 1}}, "fact '" + "x" * 56 + "...: unknown fact"),  # names are shortened
+])
+def test_check_profile_messages(bundle, profile, message):
+    with pytest.raises(ProfileError) as exc:
+        check_profile(profile, bundle["facts"])
+    assert exc.value.problems[0].startswith(message), exc.value.problems
+
+
+def test_nan_never_turns_unknown_into_not_eligible(bundle):
+    with pytest.raises(ProfileError):
+        evaluate(bundle, {"facts": {"behandelindex": float("nan")}})
+
+
+CLI_CASES = {
+    "nan.json": ('{"facts": {"behandelindex": NaN}}', "p.json: profile: NaN is not a number a fact can hold"),
+    "infinity.yaml": ("facts: {behandelindex: .inf}", "expects a finite number (number), got inf"),
+    "huge.json": ('{"facts": {"behandelindex": ' + "9" * 5000 + "}}", "number with 5000 digits is too large"),
+    "huge.yaml": ("facts: {behandelindex: " + "9" * 5000 + "}", "facts.behandelindex: number is too large"),
+    "deep.json": ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    "duplicate.json": ('{"facts": {"behandelindex": 1, "behandelindex": 2}}', "duplicate key 'behandelindex'"),
+    "date.yaml": ("facts: {ingangsdatum_module: 2024-02-30}", "expects an existing date"),
+    "list.json": ('{"facts": [1, 2]}', "'facts' must be a mapping of fact names to values, got a list"),
+    "escape.json": ('{"facts": {"\\u001b[2Jok": 1}}', "fact '\\x1b[2Jok': unknown fact"),
+}
+
+
+@pytest.mark.parametrize("name", CLI_CASES)
+def test_check_cli_refuses_hostile_profiles_in_one_line_each(name, tmp_path: Path):
+    text, message = CLI_CASES[name]
+    policies = make_tree(tmp_path)
+    profile = tmp_path / ("p" + Path(name).suffix)
+    profile.write_text(text, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "generator", "check", "--profile", str(profile),
+                           "--policies", str(policies)], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stdout
+    assert "Traceback" not in proc.stderr and "\x1b" not in proc.stderr
+    assert message in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo", "folder"])
+def test_check_cli_reads_only_regular_files(special, tmp_path: Path):
+    import os
+
+    policies = make_tree(tmp_path)
+    path = special
+    if special == "fifo":
+        path = str(tmp_path / "profiel.yaml")
+        os.mkfifo(path)
+    elif special == "folder":
+        path = str(tmp_path)
+    proc = subprocess.run([sys.executable, "-m", "generator", "check", "--profile", path, "--policies",
+                           str(policies)], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    kind = {"/dev/zero": "a device", "fifo": "a FIFO", "folder": "a folder"}[special]
+    assert f"cannot read profile: it is {kind}, not a regular file" in proc.stderr, proc.stderr
+
+
+def test_check_json_output_is_valid_json(tmp_path: Path):
+    policies = make_tree(tmp_path)
+    profile = tmp_path / "p.json"
+    profile.write_text(json.dumps({"facts": {"behandelindex": 95}}), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "generator", "check", "--profile", str(profile), "--policies",
+                           str(policies), "--format", "json"], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0
+    json.loads(proc.stdout, parse_constant=lambda c: pytest.fail(c))
