@@ -178,20 +178,26 @@ def test_hostile_profiles_in_the_fragment_or_a_file_are_refused_readably(site: P
     """The browser reads profiles with the engine's strict reader (engine/profile.py), like the
     CLI: a message, an empty form, a checker that keeps working; never NaN as an answer."""
     with serve(site) as base, browser() as b:
-        page = b.new_page()
+        context = b.new_context()
         for name, (text, message) in HOSTILE_FRAGMENTS.items():
+            page = context.new_page()
             page.goto(f"{base}/checker/#profiel=" + quote(text))
-            page.reload()  # a new fragment on the same page: start afresh
             wait_until(page, "window.__iwChecker && window.__iwChecker.firstVerdictMs > 0", timeout=120)
-            wait_until(page, "document.querySelector('.iw-checker-status').textContent.includes('kon niet')")
+            wait_until(page, "document.querySelector('.iw-checker-status').textContent.includes('kon niet')",
+                       timeout=120)
             status = page.locator(".iw-checker-status").inner_text()
             assert message in status, (name, status)
             assert verdict(page, "fysiotherapie") == "unknown", name
+            page.close()
+        page = context.new_page()
+        page.goto(f"{base}/checker/")
+        wait_until(page, "window.__iwChecker && window.__iwChecker.firstVerdictMs > 0", timeout=120)
         # a hostile file: the same reader; and the checker still answers afterwards
         profile = tmp_path / "profiel.json"
         profile.write_text('{"facts": {"behandelindex": 95, "behandelindex": 40}}', encoding="utf-8")
         page.set_input_files("#iw-profile-file", str(profile))
-        wait_until(page, "document.querySelector('.iw-checker-status').textContent.includes('duplicate key')")
+        wait_until(page, "document.querySelector('.iw-checker-status').textContent.includes('duplicate key')",
+                   timeout=120)
         page.get_by_label("Staan alle therapeuten in de praktijk in het BIG-register?").select_option("true")
         page.get_by_label("kwaliteitsregister van KNGF", exact=False).select_option("true")
         page.get_by_label("Behandelindex van de praktijk").fill("95")
