@@ -313,6 +313,8 @@ def test_no_script_runs_in_the_browser(builds, family):
         page.on("request", lambda r: None if r.url.startswith(base) or r.url.startswith(("data:", "blob:"))
                 else foreign.append(r.url))
         for path in PAGES:
+            if path == "checker/" and family != "html":
+                continue  # the checker renders with textContent only; one family boots Pyodide
             page.goto(f"{base}/{path}")
             page.wait_for_load_state("load")
             if path == "checker/":

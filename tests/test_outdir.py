@@ -196,30 +196,33 @@ def test_a_full_disk_keeps_the_old_site(project: Path, small_disk: Path):
 # ----------------------------------------------------------------------------- signals and concurrency
 
 
-def _sites(project: Path, tmp_path: Path) -> tuple[dict[str, str], dict[str, str]]:
-    """Digests of the old site and of the new one (a changed title), built once each."""
-    old_dir, new_dir = tmp_path / "ref-old", tmp_path / "ref-new"
-    assert cli(project, "--out", str(old_dir)).returncode == 0
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory):
+    """A project whose data changed after an earlier build: (project, old site, digests of
+    the old and the new site, seconds a build takes)."""
+    root = tmp_path_factory.mktemp("sites")
+    project = root / "project"
+    make_project(project)
+    assert cli(project, "--out", str(root / "ref-old")).returncode == 0
     policy = project / "policies" / "acme" / "fysiotherapie-2026.yaml"
     policy.write_text(policy.read_text(encoding="utf-8").replace(
         "title: Inkoopbeleid Fysiotherapie 2026", "title: Inkoopbeleid Fysiotherapie 2026 (herzien)"), encoding="utf-8")
-    assert cli(project, "--out", str(new_dir)).returncode == 0
-    return digest(old_dir), digest(new_dir)
-
-
-def test_sigterm_and_sigint_at_any_moment_leave_a_complete_site(project: Path, tmp_path: Path):
-    old, new = _sites(project, tmp_path)
-    assert old != new
     start = time.monotonic()
-    proc = cli(project, "--out", str(tmp_path / "timing"))
+    assert cli(project, "--out", str(root / "ref-new")).returncode == 0
     duration = time.monotonic() - start
-    assert proc.returncode == 0
+    old, new = digest(root / "ref-old"), digest(root / "ref-new")
+    assert old != new
+    return project, root / "ref-old", old, new, duration
+
+
+def test_sigterm_and_sigint_at_any_moment_leave_a_complete_site(sites, tmp_path: Path):
+    project, old_site, old, new, duration = sites
     rng = random.Random(12)
     moments = sorted(rng.uniform(0.15, 1.3) * duration for _ in range(6))
     outcomes = []
     for i, moment in enumerate(moments):
         out = tmp_path / f"site-{i}"
-        shutil.copytree(tmp_path / "ref-old", out, symlinks=True)
+        shutil.copytree(old_site, out, symlinks=True)
         sig = signal.SIGTERM if i % 2 == 0 else signal.SIGINT
         env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, PYTHONPATH=str(REPO))
         running = subprocess.Popen([sys.executable, "-m", "generator", "build", "--out", str(out)], cwd=project,
@@ -238,10 +241,10 @@ def test_sigterm_and_sigint_at_any_moment_leave_a_complete_site(project: Path, t
     assert "old" in outcomes  # the signals did land during builds
 
 
-def test_two_builds_at_once_both_succeed_one_after_the_other(project: Path, tmp_path: Path):
-    old, new = _sites(project, tmp_path)
+def test_two_builds_at_once_both_succeed_one_after_the_other(sites, tmp_path: Path):
+    project, old_site, old, new, _ = sites
     out = tmp_path / "site"
-    shutil.copytree(tmp_path / "ref-old", out)
+    shutil.copytree(old_site, out)
     env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, PYTHONPATH=str(REPO))
     runs = [subprocess.Popen([sys.executable, "-m", "generator", "build", "--out", str(out)], cwd=project,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(2)]

@@ -119,24 +119,34 @@ CLI_CASES = {
 }
 
 
+@pytest.fixture(scope="module")
+def policies(tmp_path_factory) -> Path:
+    return make_tree(tmp_path_factory.mktemp("check"))
+
+
+def check(capsys, *args: str) -> tuple[int, str, str]:
+    from generator.cli import main
+
+    code = main(["check", *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
 @pytest.mark.parametrize("name", CLI_CASES)
-def test_check_cli_refuses_hostile_profiles_in_one_line_each(name, tmp_path: Path):
+def test_check_cli_refuses_hostile_profiles_in_one_line_each(name, policies: Path, tmp_path: Path, capsys):
     text, message = CLI_CASES[name]
-    policies = make_tree(tmp_path)
     profile = tmp_path / ("p" + Path(name).suffix)
     profile.write_text(text, encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "generator", "check", "--profile", str(profile),
-                           "--policies", str(policies)], cwd=REPO, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 1, proc.stdout
-    assert "Traceback" not in proc.stderr and "\x1b" not in proc.stderr
-    assert message in proc.stderr, proc.stderr
+    code, out, err = check(capsys, "--profile", str(profile), "--policies", str(policies))
+    assert code == 1, out
+    assert "\x1b" not in err
+    assert message in err, err
 
 
 @pytest.mark.parametrize("special", ["/dev/zero", "fifo", "folder"])
-def test_check_cli_reads_only_regular_files(special, tmp_path: Path):
+def test_check_cli_reads_only_regular_files(special, policies: Path, tmp_path: Path):
     import os
 
-    policies = make_tree(tmp_path)
     path = special
     if special == "fifo":
         path = str(tmp_path / "profiel.yaml")
@@ -150,11 +160,9 @@ def test_check_cli_reads_only_regular_files(special, tmp_path: Path):
     assert f"cannot read profile: it is {kind}, not a regular file" in proc.stderr, proc.stderr
 
 
-def test_check_json_output_is_valid_json(tmp_path: Path):
-    policies = make_tree(tmp_path)
+def test_check_json_output_is_valid_json(policies: Path, tmp_path: Path, capsys):
     profile = tmp_path / "p.json"
     profile.write_text(json.dumps({"facts": {"behandelindex": 95}}), encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "generator", "check", "--profile", str(profile), "--policies",
-                           str(policies), "--format", "json"], cwd=REPO, capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 0
-    json.loads(proc.stdout, parse_constant=lambda c: pytest.fail(c))
+    code, out, _ = check(capsys, "--profile", str(profile), "--policies", str(policies), "--format", "json")
+    assert code == 0
+    json.loads(out, parse_constant=lambda c: pytest.fail(c))

@@ -70,18 +70,21 @@ def test_devices_are_never_read():
         read_regular_file(POLICY, 10)
 
 
-def test_escape_sequences_in_names_and_keys_reach_the_terminal_escaped(tmp_path: Path):
+def test_escape_sequences_in_names_and_keys_reach_the_terminal_escaped(tmp_path: Path, monkeypatch, capsys):
+    from generator.cli import main
+
     policies = make_tree(tmp_path)
     text = POLICY.read_text(encoding="utf-8").replace("family: paramedische-zorg",
                                                       'family: paramedische-zorg\n"\\e[2J\\e[Hok": 1')
     (policies / "acme" / "\x1b[2Jok\x07.yaml").write_text(text, encoding="utf-8")
     (policies / "acme" / "tweede-2026.yaml").write_text(text, encoding="utf-8")
-    proc = validate(tmp_path)
-    assert proc.returncode == 1
-    assert "\x1b" not in proc.stderr and "\x07" not in proc.stderr
-    assert "policy file name '\\x1b[2Jok\\x07' must be an id" in proc.stderr, proc.stderr
-    assert "policies/acme/\\x1b[2Jok\\x07.yaml:" in proc.stderr
-    assert "\\x1b[2J\\x1b[Hok: unknown field" in proc.stderr
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "policies"]) == 1
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\x07" not in err
+    assert "policy file name '\\x1b[2Jok\\x07' must be an id" in err, err
+    assert "policies/acme/\\x1b[2Jok\\x07.yaml:" in err
+    assert "\\x1b[2J\\x1b[Hok: unknown field" in err
 
 
 # ----------------------------------------------------------------------------- collisions
