@@ -68,6 +68,11 @@ def check_paths(catalog: Catalog, policy_docs: dict[str, Document],
             add(Problem(rec.file, 1, 1, "(document)",
                         f"policy file name '{rec.stem}' is a device name Windows reserves; rename the file"))
 
+    # Source texts are looked up by file name under shared/sources/: never a path.
+    for doc, i, src in registry_docs.get("sources", []):
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", src.file) or ".." in src.file:
+            error(doc, (i, "file"), f"expected a plain file name (no folders), got '{src.file}'")
+
     # Glossary terms become pages next to the glossary index.
     for doc, i, term in registry_docs.get("glossary", []):
         if term.id in RESERVED_TERM_IDS:
