@@ -153,3 +153,15 @@ def test_calendar_text_never_splits_a_line(tmp_path: Path):
         assert f"{prop}:Naam END:VCALENDAR BEGIN:VEVENT SUMMARY:nep x\\, y\\; z\\\\" in lines
     assert "X-WR-CALDESC:Naam\\nEND:VCALENDAR\\nBEGIN:VEVENT\\nSUMMARY:nep\\nx\\, y\\; z\\\\" in lines
     Calendar.from_ical(raw)
+
+
+def test_windows_device_names_are_refused_as_folder_and_file_names(tmp_path: Path):
+    policies = make_tree(tmp_path)
+    shutil.copytree(policies / "acme", policies / "aux")
+    shutil.copy(POLICY, policies / "acme" / "nul.yaml")
+    _, problems = load_catalog(policies, "policies")
+    errors = [str(p) for p in problems if p.severity == "error"]
+    assert "policies/aux/index.yaml:1:1: (folder): insurer id 'aux' is a device name Windows reserves; " \
+           "rename the folder" in errors, errors
+    assert "policies/acme/nul.yaml:1:1: (document): policy file name 'nul' is a device name Windows " \
+           "reserves; rename the file" in errors, errors
