@@ -15,7 +15,7 @@ from properdocs.exceptions import Abort, PluginError
 from properdocs.structure.files import File, Files
 
 from generator import csp
-from generator.csp import CSP, KnownScripts, UnexpectedScript  # noqa: F401  (CSP: tests read it)
+from generator.csp import KnownScripts, UnexpectedScript
 from generator.errors import InkoopwijzerError, Problem
 from generator.escape import terminal
 from generator.pagecheck import duplicate_ids

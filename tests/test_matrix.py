@@ -35,7 +35,7 @@ import pytest
 from generator.build import build_site
 from generator.validate import load_catalog
 
-from .payloads import CONTROL_PAYLOADS, FAMILIES, MARK, ONE_LINE_ONLY, all_text_fields, family_maker, poison_tree
+from .payloads import CONTROL_PAYLOADS, MARK, ONE_LINE_ONLY, all_text_fields, family_maker, poison_tree
 from .tree import make_project
 
 BUILT = ["plain", "html", "markdown", "formula", "quotes", "long", "multiline"]
