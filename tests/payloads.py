@@ -126,7 +126,7 @@ def text_fields(root: type[BaseModel]) -> set[tuple[str, str]]:
             continue
         seen.add(model)
         for name, field in model.model_fields.items():
-            if _rule(field.annotation, tuple(field.metadata)):
+            if _rule(field.annotation, tuple(field.metadata)) and (_owner(model, name), name) not in NOT_FREE_TEXT:
                 found.add((_owner(model, name), name))
             todo.extend(_models(field.annotation))
     return found
@@ -148,6 +148,8 @@ class Placed:
 # Absent optional fields that are left absent: a criterion's label replaces its generated
 # wording (which carries fact labels, register names and the quantile reference).
 KEEP_ABSENT = {("_CriterionBase", "label")}
+# Text-typed fields that validation constrains further (a source's file is a plain file name).
+NOT_FREE_TEXT = {("SourceDocument", "file")}
 
 
 def _fill(data: dict, model: type[BaseModel], path: tuple, make: Callable[[str, tuple, str, str], str],
@@ -155,6 +157,8 @@ def _fill(data: dict, model: type[BaseModel], path: tuple, make: Callable[[str, 
     for name, field in model.model_fields.items():
         key = field.alias or name
         rule = _rule(field.annotation, tuple(field.metadata))
+        if rule and (_owner(model, name), name) in NOT_FREE_TEXT:
+            continue
         if rule:
             kind, is_list = rule
             if key not in data and (_owner(model, name), name) in KEEP_ABSENT:
