@@ -168,10 +168,8 @@ def test_browser_pyodide_gives_the_same_answers_as_cpython(tmp_path_factory):
 HOSTILE_FRAGMENTS = {
     "nan": ('{"behandelindex":NaN}', "NaN is not a number a fact can hold"),
     "huge": ('{"behandelindex":' + "9" * 5000 + "}", "number with 5000 digits is too large"),
-    "duplicate": ('{"behandelindex":95,"behandelindex":40}', "duplicate key 'behandelindex'"),
     "deep": ('{"behandelindex":' + "[" * 20000 + "]" * 20000 + "}", "nested too deeply"),
-    "facts-list": ('{"facts":[1,2]}', "'facts' must be a mapping of fact names to values, got a list"),
-}
+}  # the other refusals are the same Python code (tests/test_profile_values.py); the file below adds one
 
 
 def test_hostile_profiles_in_the_fragment_or_a_file_are_refused_readably(site: Path, tmp_path: Path):
