@@ -86,14 +86,20 @@ def test_strict_json(text, message):
     assert message in exc.value.problems[0]
 
 
+NESTED: list = [1]
+for _ in range(40):
+    NESTED = [NESTED]
+
+
 @pytest.mark.parametrize("profile, message", [
     ({"facts": [1, 2]}, "profile: 'facts' must be a mapping of fact names to values, got a list"),
     ({"facts": "ja"}, "profile: 'facts' must be a mapping of fact names to values, got text"),
     ({"facts": {"behandelindex": math.nan}}, "fact 'behandelindex': expects a finite number (number), got nan"),
-    ({"facts": {"behandelindex": 10**5000}}, "fact 'behandelindex': is too large (number), got a number of about"),
+    ({"facts": {"behandelindex": 10**5000}}, "fact 'behandelindex': number is too large"),
+    ({"facts": {"behandelindex": 10**20}}, "fact 'behandelindex': is too large (number), got 100000000000000000000"),
+    ({"facts": {"behandelindex": NESTED}}, "fact 'behandelindex': nested too deeply (more than 32 levels)"),
     ({"facts": {"ingangsdatum_module": "2024-02-30"}},
      "fact 'ingangsdatum_module': expects an existing date (YYYY-MM-DD) (date), got '2024-02-30'"),
-    ({"facts": {"x" * 5000: 1}}, "fact '" + "x" * 56 + "...: unknown fact"),  # names are shortened
 ])
 def test_check_profile_messages(bundle, profile, message):
     with pytest.raises(ProfileError) as exc:

@@ -2,28 +2,13 @@
 
 Any fact may be missing (or null): that simply makes criteria on it unknown. Unknown fact
 names and values of the wrong type are errors that name the fact.
-
-Profiles come from visitors (an uploaded file, a URL fragment) as much as from the command
-line, and the CLI and the browser both read them here (``parse_profile_json``,
-``check_profile``): NaN and Infinity are refused (NaN would turn "unknown" into "not
-eligible"), so are impossible dates (2024-02-30), numbers no practice has (5,000 digits),
-duplicate keys, and nesting deeper than a profile ever needs. Every refusal is a
-``ProfileError`` with a message, never a traceback.
 """
 from __future__ import annotations
 
-import json
-import math
 import re
-from datetime import date
 from typing import Any
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-MAX_TEXT = 1_000_000        # characters of profile JSON
-MAX_DEPTH = 32              # nesting of a profile document ({"facts": {...}} needs 2)
-MAX_DIGITS = 30             # digits of one number in profile JSON
-MAX_MAGNITUDE = 10**15      # largest number a fact may hold (JavaScript is exact below 2**53)
-_SHOWN = 60                 # characters of a value shown in a message
 
 
 class ProfileError(ValueError):
@@ -34,17 +19,135 @@ class ProfileError(ValueError):
         self.problems = problems
 
 
-def _shown(value: Any) -> str:
-    """A value for a message: repr, shortened (never the 5,000 digits)."""
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_MAGNITUDE:
-        return f"a number of about {int(abs(value).bit_length() * math.log10(2)) + 1} digits"
-    if isinstance(value, (dict, list)):
-        return "a mapping" if isinstance(value, dict) else "a list"
-    text = repr(value)
-    return text if len(text) <= _SHOWN else text[:_SHOWN - 3] + "..."
+def _type_problem(fact: dict[str, Any], value: Any) -> str | None:
+    kind = fact["type"]
+    if kind == "boolean":
+        return None if isinstance(value, bool) else "expects true or false"
+    if kind == "integer":
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        ok = ok or (isinstance(value, float) and value.is_integer())
+        if not ok:
+            return "expects a whole number"
+    elif kind in ("number", "money", "percentage"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return "expects a number"
+    elif kind == "enum":
+        options = [o["value"] for o in fact.get("options", [])]
+        if value not in options:
+            return "expects one of " + ", ".join(repr(o) for o in options)
+        return None
+    elif kind == "date":
+        if not isinstance(value, str) or not _ISO_DATE.match(value):
+            return "expects a date as YYYY-MM-DD"
+        return _date_problem(value)
+    problem = _finite_problem(value)  # NaN would turn 'unknown' into 'not eligible'
+    if problem:
+        return problem
+    low, high = fact.get("min"), fact.get("max")
+    if low is not None and value < low:
+        return f"must be at least {low}"
+    if high is not None and value > high:
+        return f"must be at most {high}"
+    return None
 
 
-# ----------------------------------------------------------------------------- JSON text
+def check_profile(profile: Any, facts: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Validated facts of a profile (``{"facts": {...}}`` or a plain mapping); nulls dropped."""
+    if isinstance(profile, dict) and "facts" in profile and not isinstance(profile["facts"], dict):
+        raise ProfileError([f"profile: 'facts' must be a mapping of fact names to values, "
+                            f"got {_kind(profile['facts'])}"])
+    if isinstance(profile, dict) and "facts" in profile and isinstance(profile["facts"], dict):
+        extra = sorted(set(profile) - {"facts", "name", "note", "version"})
+        if extra:
+            raise ProfileError([f"profile: unknown top-level key '{k}'" for k in extra])
+        values = profile["facts"]
+    elif isinstance(profile, dict):
+        values = profile
+    else:
+        raise ProfileError(["profile: expected a mapping of fact names to values"])
+    _refuse_unprintable(values)
+    problems = []
+    clean: dict[str, Any] = {}
+    for name in sorted(values):
+        value = values[name]
+        fact = facts.get(name)
+        if fact is None:
+            problems.append(f"fact '{name}': unknown fact")
+            continue
+        if value is None:
+            continue
+        problem = _type_problem(fact, value)
+        if problem:
+            problems.append(f"fact '{name}': {problem} ({fact['type']}), got {value!r}")
+            continue
+        clean[name] = value
+    if problems:
+        raise ProfileError(problems)
+    return clean
+
+
+# --------------------------------------------------------------------------- hostile input
+# Profiles come from visitors (an uploaded file, a URL fragment) as much as from the command
+# line; the CLI and the browser both read them with ``parse_profile_json`` and check them
+# with ``check_profile``. Every refusal is a ProfileError with a message, never a traceback.
+
+MAX_TEXT = 1_000_000        # characters of profile JSON
+MAX_DEPTH = 32              # nesting of a profile document ({"facts": {...}} needs 2 or 3)
+MAX_DIGITS = 30             # digits of one integer in profile JSON
+MAX_MAGNITUDE = 10**15      # largest number a fact may hold (JavaScript is exact below 2**53)
+
+
+def _finite_problem(value: Any) -> str | None:
+    if value != value or value in (float("inf"), float("-inf")):
+        return "expects a finite number"
+    if abs(value) > MAX_MAGNITUDE:
+        return "is too large"
+    return None
+
+
+def _date_problem(value: str) -> str | None:
+    """``2024-02-30`` has the shape of a date but is none."""
+    from datetime import date
+
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return "expects an existing date (YYYY-MM-DD)"
+    return None
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "text"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, (bool, int, float)):
+        return "true/false" if isinstance(value, bool) else "a number"
+    return type(value).__name__
+
+
+def _refuse_unprintable(values: dict[Any, Any]) -> None:
+    """Values no message could show: numbers of thousands of digits (``repr`` refuses them)
+    and nesting deeper than a profile ever needs (``repr`` would exhaust the stack)."""
+    problems = []
+    for name in values:
+        stack = [(values[name], 0)]
+        while stack:
+            value, depth = stack.pop()
+            if depth > MAX_DEPTH:
+                problems.append(f"fact '{name}': nested too deeply (more than {MAX_DEPTH} levels)")
+                break
+            if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+                problems.append(f"fact '{name}': number is too large")
+                break
+            if isinstance(value, dict):
+                stack.extend((v, depth + 1) for v in value.values())
+            elif isinstance(value, list):
+                stack.extend((v, depth + 1) for v in value)
+    if problems:
+        raise ProfileError(problems)
 
 
 def _depth(text: str) -> int:
@@ -76,7 +179,7 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise ProfileError([f"profile: duplicate key {_shown(key)}"])
+            raise ProfileError([f"profile: duplicate key {key[:60]!r}"])
         out[key] = value
     return out
 
@@ -86,22 +189,25 @@ def _constant(name: str) -> Any:
 
 
 def _integer(text: str) -> int:
-    if len(text.lstrip("-")) > MAX_DIGITS:
-        raise ProfileError([f"profile: number with {len(text.lstrip('-'))} digits is too large"])
+    digits = len(text.lstrip("-"))
+    if digits > MAX_DIGITS:
+        raise ProfileError([f"profile: number with {digits} digits is too large"])
     return int(text)
 
 
 def _float(text: str) -> float:
     value = float(text)
-    if not math.isfinite(value):  # 1e999
-        raise ProfileError([f"profile: number {text[:_SHOWN]} is too large"])
+    if value in (float("inf"), float("-inf")):  # 1e999
+        raise ProfileError([f"profile: number {text[:60]} is too large"])
     return value
 
 
 def parse_profile_json(text: str) -> Any:
-    """Profile JSON, strictly: duplicate keys, NaN/Infinity, huge numbers and deep nesting
-    are ``ProfileError``s (the standard parser accepts the first four and overflows the
-    stack on the last)."""
+    """Profile JSON, strictly: duplicate keys, NaN and Infinity, numbers of more than 30
+    digits and nesting deeper than 32 levels are ``ProfileError``s (the standard parser
+    accepts the first four and overflows the stack on the last)."""
+    import json
+
     if not isinstance(text, str):
         raise ProfileError(["profile: expected JSON text"])
     if len(text) > MAX_TEXT:
@@ -115,105 +221,3 @@ def parse_profile_json(text: str) -> Any:
         raise
     except (ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
         raise ProfileError([f"profile: invalid JSON: {exc}"]) from None
-
-
-# ----------------------------------------------------------------------------- values
-
-
-def _number_problem(value: Any) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return "expects a number"
-    if isinstance(value, float) and not math.isfinite(value):
-        return "expects a finite number"
-    if abs(value) > MAX_MAGNITUDE:
-        return "is too large"
-    return None
-
-
-def _date_problem(value: Any) -> str | None:
-    if not isinstance(value, str) or not _ISO_DATE.match(value):
-        return "expects a date as YYYY-MM-DD"
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return "expects an existing date (YYYY-MM-DD)"
-    return None
-
-
-def _type_problem(fact: dict[str, Any], value: Any) -> str | None:
-    kind = fact["type"]
-    if kind == "boolean":
-        return None if isinstance(value, bool) else "expects true or false"
-    if kind == "integer":
-        ok = isinstance(value, int) and not isinstance(value, bool)
-        ok = ok or (isinstance(value, float) and math.isfinite(value) and value.is_integer())
-        if not ok:
-            return "expects a whole number"
-        problem = _number_problem(value)
-        if problem:
-            return problem
-    elif kind in ("number", "money", "percentage"):
-        problem = _number_problem(value)
-        if problem:
-            return problem
-    elif kind == "enum":
-        options = [o["value"] for o in fact.get("options", [])]
-        if not isinstance(value, str) or value not in options:
-            return "expects one of " + ", ".join(repr(o) for o in options)
-        return None
-    elif kind == "date":
-        return _date_problem(value)
-    low, high = fact.get("min"), fact.get("max")
-    if low is not None and value < low:
-        return f"must be at least {low}"
-    if high is not None and value > high:
-        return f"must be at most {high}"
-    return None
-
-
-def check_profile(profile: Any, facts: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Validated facts of a profile (``{"facts": {...}}`` or a plain mapping); nulls dropped."""
-    if isinstance(profile, dict) and "facts" in profile:
-        if not isinstance(profile["facts"], dict):
-            raise ProfileError([f"profile: 'facts' must be a mapping of fact names to values, "
-                                f"got {_kind(profile['facts'])}"])
-        extra = sorted(str(k) for k in set(profile) - {"facts", "name", "note", "version"})
-        if extra:
-            raise ProfileError([f"profile: unknown top-level key {_shown(k)}" for k in extra])
-        values = profile["facts"]
-    elif isinstance(profile, dict):
-        values = profile
-    else:
-        raise ProfileError(["profile: expected a mapping of fact names to values"])
-    problems = []
-    clean: dict[str, Any] = {}
-    for name in sorted(values, key=str):
-        value = values[name]
-        fact = facts.get(name) if isinstance(name, str) else None
-        if fact is None:
-            problems.append(f"fact {_shown(name)}: unknown fact")
-            continue
-        if value is None:
-            continue
-        problem = _type_problem(fact, value)
-        if problem:
-            problems.append(f"fact '{name}': {problem} ({fact['type']}), got {_shown(value)}")
-            continue
-        clean[name] = value
-    if problems:
-        raise ProfileError(problems)
-    return clean
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return "text"
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    return type(value).__name__
