@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from .errors import InkoopwijzerError, Problem
-from .escape import json_text, terminal
+from .escape import terminal
 from .outdir import Interrupted
 
 DEFAULT_POLICIES = Path("policies")
@@ -113,6 +113,8 @@ def _load_profile(path: Path) -> object:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    import json
+
     from .bundle import engine_bundle
     from .engine import ProfileError, evaluate
     from .report import text_report
@@ -134,7 +136,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     except ProfileError as exc:
         raise InkoopwijzerError([f"{args.profile}: {p}" for p in exc.problems]) from None
     if args.format == "json":
-        print(json_text(answer, ensure_ascii=False, indent=2, sort_keys=True))
+        print(json.dumps(answer, ensure_ascii=False, indent=2, sort_keys=True))
     else:
         print(terminal(text_report(answer), keep_newlines=True))
     return 0

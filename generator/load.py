@@ -20,8 +20,6 @@ by the path of each node, which the validator uses to locate its messages.
 """
 from __future__ import annotations
 
-import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -284,6 +282,9 @@ def read_regular_file(path: Path, limit: int, within: Path | None = None) -> byt
     with ``within``, so is a file whose real path (symbolic links followed) lies outside
     that folder. Raises ``UnreadableFile`` or ``OSError``.
     """
+    import os
+    import stat
+
     if within is not None:
         real = path.resolve()
         if not real.is_relative_to(within.resolve()):

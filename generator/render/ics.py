@@ -181,9 +181,9 @@ def _event(occ: Occurrence, catalog: Catalog) -> Event:
     ev.add("DTSTART", occ.start)
     if occ.end is not None:
         ev.add("DTEND", occ.end)
-    ev.add("CATEGORIES", [ics_text(c) for c in (catalog.insurers[occ.rec.insurer_id].short_name,
-                                               *(catalog.care_types[ct].name for ct in occ.care_types))])
-    ev.add("URL", ics_text(occ.url))
+    ev.add("CATEGORIES", [catalog.insurers[occ.rec.insurer_id].short_name,
+                          *(catalog.care_types[ct].name for ct in occ.care_types)])
+    ev.add("URL", occ.url)
     ev.add("TRANSP", "TRANSPARENT")
     return ev
 
@@ -216,7 +216,11 @@ def calendar(name: str, description: str, occs: list[Occurrence], catalog: Catal
     end = b"END:VCALENDAR\r\n"
     if not head.endswith(end):  # icalendar changed its output: fail loudly, never write a broken feed
         raise RuntimeError(f"unexpected end of calendar {name!r}: {head[-40:]!r}")
-    return head[: -len(end)] + b"".join(events) + end
+    feed = head[: -len(end)] + b"".join(events) + end
+    lines = feed.replace(b"\r\n", b"")
+    if b"\r" in lines or b"\n" in lines:  # a value escaped nowhere: never publish it
+        raise RuntimeError(f"calendar {name!r} holds a bare CR or LF inside a line")
+    return feed
 
 
 def _sort_key(value: date | datetime) -> datetime:

@@ -336,7 +336,7 @@
       if (raw === "" || raw === null) return;
       if (f.fact.type === "boolean") profile[id] = raw === "true";
       else if (f.fact.type === "enum" || f.fact.type === "date") profile[id] = raw;
-      else if (isFinite(parseFloat(raw))) profile[id] = f.fact.type === "integer" ? Math.round(parseFloat(raw)) : parseFloat(raw);
+      else if (!isNaN(parseFloat(raw))) profile[id] = f.fact.type === "integer" ? Math.round(parseFloat(raw)) : parseFloat(raw);
     }, this);
     return profile;
   };
