@@ -43,11 +43,15 @@ ATTRS_FOR_TEXT = {"title", "aria-label", "alt", "value", "content", "placeholder
 MARKER = re.compile(MARK + r"\d+")
 
 
+MATRIX_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "matrix"
+
+
 def _project(root: Path) -> tuple[Path, Path]:
     config = make_project(root)
     policies = root / "policies"
-    # a second policy of the same family: the comparison across years gets built too
-    shutil.copy(policies / "acme" / "fysiotherapie-2026.yaml", policies / "acme" / "fysiotherapie-2026-bis.yaml")
+    # a second policy of the same family (the comparison across years gets built too), with
+    # whatever the fixture tree lacks so that every text field of the schema is present
+    shutil.copytree(MATRIX_FIXTURE, policies, dirs_exist_ok=True)
     return config, policies
 
 
@@ -63,7 +67,8 @@ def builds(tmp_path_factory):
             placed, touched = ([], set()) if family == "plain" else poison_tree(policies, family_maker(family))
             if family != "plain":
                 missing = all_text_fields() - touched
-                assert not missing, f"the matrix fixture has no data for these text fields: {sorted(missing)}"
+                assert not missing, (f"the matrix fixture has no data for these text fields: {sorted(missing)}; "
+                                     "add them to tests/fixtures/matrix/")
             out = root / "site"
             build_site(config, out)
             cache[family] = (out, placed)
