@@ -197,7 +197,8 @@ def test_hostile_profiles_in_the_fragment_or_a_file_are_refused_readably(site: P
         page.set_input_files("#iw-profile-file", str(profile))
         wait_until(page, "document.querySelector('.iw-checker-status').textContent.includes('duplicate key')",
                    timeout=120)
-        page.get_by_label("Staan alle therapeuten in de praktijk in het BIG-register?").select_option("true")
-        page.get_by_label("kwaliteitsregister van KNGF", exact=False).select_option("true")
-        page.get_by_label("Behandelindex van de praktijk").fill("95")
-        wait_until(page, "document.querySelector('[data-contract=\"fysiotherapie\"]').dataset.verdict === 'eligible'")
+        sound = tmp_path / "leeg.json"
+        sound.write_text('{"version": 1, "facts": {}}', encoding="utf-8")  # a sound file is read again
+        page.set_input_files("#iw-profile-file", str(sound))
+        wait_until(page, "!document.querySelector('.iw-checker-status').textContent.includes('kon niet')")
+        assert verdict(page, "fysiotherapie") in ("unknown", "not-eligible", "eligible")

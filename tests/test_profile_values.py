@@ -91,17 +91,26 @@ for _ in range(40):
     NESTED = [NESTED]
 
 
+def fact_of(bundle, kind: str) -> str:
+    """A fact of one type measured once (not per year), from the registry itself."""
+    return next(fid for fid, f in sorted(bundle["facts"].items()) if f["type"] == kind and not f.get("yearly"))
+
+
 @pytest.mark.parametrize("profile, message", [
     ({"facts": [1, 2]}, "profile: 'facts' must be a mapping of fact names to values, got a list"),
     ({"facts": "ja"}, "profile: 'facts' must be a mapping of fact names to values, got text"),
-    ({"facts": {"behandelindex": math.nan}}, "fact 'behandelindex': expects a finite number (number), got nan"),
-    ({"facts": {"behandelindex": 10**5000}}, "fact 'behandelindex': number is too large"),
-    ({"facts": {"behandelindex": 10**20}}, "fact 'behandelindex': is too large (number), got 100000000000000000000"),
-    ({"facts": {"behandelindex": NESTED}}, "fact 'behandelindex': nested too deeply (more than 32 levels)"),
-    ({"facts": {"ingangsdatum_module": "2024-02-30"}},
-     "fact 'ingangsdatum_module': expects an existing date (YYYY-MM-DD) (date), got '2024-02-30'"),
+    ({"facts": {"{number}": math.nan}}, "fact '{number}': expects a finite number (number), got nan"),
+    ({"facts": {"{number}": 10**5000}}, "fact '{number}': number is too large"),
+    ({"facts": {"{number}": 10**20}}, "fact '{number}': is too large (number), got 100000000000000000000"),
+    ({"facts": {"{number}": NESTED}}, "fact '{number}': nested too deeply (more than 32 levels)"),
+    ({"facts": {"{date}": "2024-02-30"}}, "fact '{date}': expects an existing date (YYYY-MM-DD) (date), got '2024-02-30'"),
 ])
 def test_check_profile_messages(bundle, profile, message):
+    names = {"{number}": fact_of(bundle, "number"), "{date}": fact_of(bundle, "date")}
+    if isinstance(profile["facts"], dict):
+        profile = {"facts": {names.get(k, k): v for k, v in profile["facts"].items()}}
+    for placeholder, name in names.items():
+        message = message.replace(placeholder, name)
     with pytest.raises(ProfileError) as exc:
         check_profile(profile, bundle["facts"])
     assert exc.value.problems[0].startswith(message), exc.value.problems
@@ -109,17 +118,17 @@ def test_check_profile_messages(bundle, profile, message):
 
 def test_nan_never_turns_unknown_into_not_eligible(bundle):
     with pytest.raises(ProfileError):
-        evaluate(bundle, {"facts": {"behandelindex": float("nan")}})
+        evaluate(bundle, {"facts": {fact_of(bundle, "number"): float("nan")}})
 
 
 CLI_CASES = {
-    "nan.json": ('{"facts": {"behandelindex": NaN}}', "p.json: profile: NaN is not a number a fact can hold"),
-    "infinity.yaml": ("facts: {behandelindex: .inf}", "expects a finite number (number), got inf"),
-    "huge.json": ('{"facts": {"behandelindex": ' + "9" * 5000 + "}}", "number with 5000 digits is too large"),
-    "huge.yaml": ("facts: {behandelindex: " + "9" * 5000 + "}", "facts.behandelindex: number is too large"),
+    "nan.json": ('{"facts": {"{number}": NaN}}', "p.json: profile: NaN is not a number a fact can hold"),
+    "infinity.yaml": ("facts: {{number}: .inf}", "expects a finite number (number), got inf"),
+    "huge.json": ('{"facts": {"{number}": ' + "9" * 5000 + "}}", "number with 5000 digits is too large"),
+    "huge.yaml": ("facts: {{number}: " + "9" * 5000 + "}", "facts.{number}: number is too large"),
     "deep.json": ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
-    "duplicate.json": ('{"facts": {"behandelindex": 1, "behandelindex": 2}}', "duplicate key 'behandelindex'"),
-    "date.yaml": ("facts: {ingangsdatum_module: 2024-02-30}", "expects an existing date"),
+    "duplicate.json": ('{"facts": {"{number}": 1, "{number}": 2}}', "duplicate key '{number}'"),
+    "date.yaml": ("facts: {{date}: 2024-02-30}", "expects an existing date"),
     "list.json": ('{"facts": [1, 2]}', "'facts' must be a mapping of fact names to values, got a list"),
     "escape.json": ('{"facts": {"\\u001b[2Jok": 1}}', "fact '\\x1b[2Jok': unknown fact"),
 }
@@ -139,8 +148,10 @@ def check(capsys, *args: str) -> tuple[int, str, str]:
 
 
 @pytest.mark.parametrize("name", CLI_CASES)
-def test_check_cli_refuses_hostile_profiles_in_one_line_each(name, policies: Path, tmp_path: Path, capsys):
+def test_check_cli_refuses_hostile_profiles_in_one_line_each(name, policies: Path, bundle, tmp_path: Path, capsys):
     text, message = CLI_CASES[name]
+    for placeholder, kind in (("{number}", "number"), ("{date}", "date")):
+        text, message = text.replace(placeholder, fact_of(bundle, kind)), message.replace(placeholder, fact_of(bundle, kind))
     profile = tmp_path / ("p" + Path(name).suffix)
     profile.write_text(text, encoding="utf-8")
     code, out, err = check(capsys, "--profile", str(profile), "--policies", str(policies))
@@ -168,7 +179,7 @@ def test_check_cli_reads_only_regular_files(special, policies: Path, tmp_path: P
 
 def test_check_json_output_is_valid_json(policies: Path, tmp_path: Path, capsys):
     profile = tmp_path / "p.json"
-    profile.write_text(json.dumps({"facts": {"behandelindex": 95}}), encoding="utf-8")
+    profile.write_text(json.dumps({"facts": {}}), encoding="utf-8")
     code, out, _ = check(capsys, "--profile", str(profile), "--policies", str(policies), "--format", "json")
     assert code == 0
     json.loads(out, parse_constant=lambda c: pytest.fail(c))
