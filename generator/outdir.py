@@ -110,7 +110,8 @@ def site_writer(target: Path) -> Iterator[Path]:
             raise _disk_error(target, exc) from None
         finally:
             if staging is not None:
-                _remove(staging)  # the failed build, or the old site after a swap
+                with _blocked_signals():  # a signal now waits until nothing is left behind
+                    _remove(staging)  # the failed build, or the old site after a swap
 
 
 def _disk_error(target: Path, exc: OSError) -> InkoopwijzerError:

@@ -218,7 +218,7 @@ def sites(tmp_path_factory):
 def test_sigterm_and_sigint_at_any_moment_leave_a_complete_site(sites, tmp_path: Path):
     project, old_site, old, new, duration = sites
     rng = random.Random(12)
-    moments = sorted(rng.uniform(0.15, 1.3) * duration for _ in range(6))
+    moments = sorted(rng.uniform(0.15, 2.0) * duration for _ in range(6))
     outcomes = []
     for i, moment in enumerate(moments):
         out = tmp_path / f"site-{i}"
