@@ -110,7 +110,7 @@ def on_post_page(output: str, page, config) -> str:
     duplicates = duplicate_ids(output)
     if duplicates:
         raise PluginError(terminal(f"{name}: more than one element has the id "
-                                   f"{', '.join(duplicates[:5])}; an item id equals a heading's anchor"))
+                                   f"{', '.join(duplicates[:5])} (an id given twice, or an item id equal to a heading's anchor)"))
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
     return output.replace("<head>", "<head>\n    " + meta, 1)
 
