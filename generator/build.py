@@ -5,19 +5,27 @@ The site builder is ProperDocs, the maintained drop-in fork of mkdocs 1.6 (same
 half-written site: it writes into a temporary sibling folder, which replaces the output
 folder only when everything succeeded. Builds are reproducible: the build date comes from
 SOURCE_DATE_EPOCH, by default derived from the newest date in the data, never from the clock.
+
+The output folder is the one place a build deletes things, so ``build --out`` is careful
+(``generator.outdir``): it refuses the project and its sources, a file, and a non-empty
+folder that is not an earlier Inkoopwijzer site (every build writes a marker file); it
+holds a lock for the build, swaps the new site in so that a complete site is always there
+(even when SIGTERM, SIGINT or SIGHUP arrives at any moment), cleans up after itself and
+after killed builds, creates the site with the user's umask, and turns a full disk, a
+read-only folder or a missing permission into one clear line.
 """
 from __future__ import annotations
 
 import logging
 import os
-import shutil
-import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, time, timezone
 from pathlib import Path
 
+from . import outdir
 from .errors import DataError, InkoopwijzerError, Problem
+from .escape import terminal
 from .model import Catalog
 from .validate import load_catalog
 
@@ -85,6 +93,20 @@ def _site_builder() -> None:
     import properdocs.replacement  # noqa: F401
 
 
+def _project_paths(config_file: Path) -> tuple[Path, list[Path]]:
+    """The project folder and what in it a build must never replace."""
+    import yaml
+
+    base = config_file.resolve().parent
+    raw = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_mkdocs_yaml_loader()) or {}
+    theme = raw.get("theme") if isinstance(raw.get("theme"), dict) else {}
+    protected = [config_file.resolve(), _policies_dir(config_file).resolve(),
+                 (base / str(raw.get("docs_dir") or "docs")).resolve()]
+    if theme.get("custom_dir"):
+        protected.append((base / str(theme["custom_dir"])).resolve())
+    return base, protected
+
+
 def build_site(config_file: Path, out_dir: Path | None = None) -> BuildResult:
     """Validate the data, build (strict) and atomically replace ``out_dir``."""
     _site_builder()
@@ -93,14 +115,13 @@ def build_site(config_file: Path, out_dir: Path | None = None) -> BuildResult:
     from properdocs.exceptions import MkDocsException
 
     if not config_file.is_file():
-        raise InkoopwijzerError(f"{config_file}: no such file")
+        raise InkoopwijzerError(f"{terminal(config_file)}: no such file")
+    base, protected = _project_paths(config_file)
+    target = outdir.absolute(out_dir if out_dir is not None else base / "site")
+    outdir.check_target(target, base, protected)  # before anything is read or written
     catalog, warnings = validated_catalog(config_file)
 
-    base = config_file.resolve().parent
-    target = (out_dir if out_dir is not None else base / "site").resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
-    try:
+    with outdir.site_writer(target) as staging:
         _quiet_mkdocs()
         cfg = load_config(config_file=str(config_file), site_dir=str(staging), strict=True)
         cfg.plugins.on_startup(command="build", dirty=False)
@@ -110,10 +131,6 @@ def build_site(config_file: Path, out_dir: Path | None = None) -> BuildResult:
         except MkDocsException as exc:
             raise InkoopwijzerError(f"site build failed: {exc}") from None
         pages = sum(1 for _ in staging.rglob("index.html"))
-        _swap(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return BuildResult(target, pages, warnings)
 
 
@@ -130,17 +147,6 @@ def build_epoch(catalog: Catalog):
         del os.environ["SOURCE_DATE_EPOCH"]
 
 
-def _swap(staging: Path, target: Path) -> None:
-    """Replace ``target`` with ``staging`` (two renames; the old tree is removed last)."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        target.rename(old)
-    staging.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 # The site builder logs under both names: its own, and 'mkdocs' for themes and hooks.
 BUILDER_LOGGERS = ("properdocs", "mkdocs")
 
@@ -148,13 +154,20 @@ BUILDER_LOGGERS = ("properdocs", "mkdocs")
 def _log_builder(level: int) -> None:
     """Show the site builder's messages at ``level`` and above, one plain line each."""
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s" if level > logging.INFO
-                                           else "%(message)s"))
+    handler.setFormatter(_TerminalFormatter("%(levelname)s: %(message)s" if level > logging.INFO
+                                            else "%(message)s"))
     for name in BUILDER_LOGGERS:
         logger = logging.getLogger(name)
         logger.setLevel(level)
         logger.propagate = False
         logger.handlers[:] = [handler]
+
+
+class _TerminalFormatter(logging.Formatter):
+    """Builder messages may quote data (page names, titles): control characters are shown."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return terminal(super().format(record), keep_newlines=True)
 
 
 def _quiet_mkdocs() -> None:

@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 from .errors import InkoopwijzerError, Problem
+from .escape import terminal
+from .outdir import Interrupted
 
 DEFAULT_POLICIES = Path("policies")
 
@@ -24,10 +26,10 @@ def _resolve_root(paths: list[Path]) -> tuple[Path, str]:
 
     start = paths[0] if paths else DEFAULT_POLICIES
     if not start.exists():
-        raise InkoopwijzerError(f"{start}: no such file or folder")
+        raise InkoopwijzerError(f"{terminal(start)}: no such file or folder")
     root = find_root(start)
     if root is None:
-        raise InkoopwijzerError(f"{start}: not inside a policies folder (no registry/ folder found)")
+        raise InkoopwijzerError(f"{terminal(start)}: not inside a policies folder (no registry/ folder found)")
     try:
         display = os.path.relpath(root)
     except ValueError:
@@ -68,7 +70,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if notes:
         print(f"{notes} source note(s) about the insurers' own texts; 'inkoopwijzer validate' lists them",
               file=sys.stderr)
-    print(f"built {result.pages} pages into {result.out_dir}", file=sys.stderr)
+    print(f"built {result.pages} pages into {terminal(result.out_dir)}", file=sys.stderr)
     return 0
 
 
@@ -79,21 +81,31 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+MAX_PROFILE_BYTES = 1_000_000
+
+
 def _load_profile(path: Path) -> object:
-    """A profile file in YAML or JSON, read with the same strict loader as policy data."""
-    import json
+    """A profile file in YAML or JSON, read with the same strict loaders as the browser
+    (JSON: ``engine.profile.parse_profile_json``) and as policy data (YAML). Only a regular
+    file is read, never more than 1 MB of it."""
+    from .engine import ProfileError
+    from .engine.profile import parse_profile_json
+    from .load import LoadError, UnreadableFile, load_text, read_regular_file
 
-    from .load import LoadError, load_text
-
+    shown = terminal(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular_file(path, MAX_PROFILE_BYTES)
+    except UnreadableFile as exc:
+        raise InkoopwijzerError(f"{shown}: cannot read profile: it {terminal(exc)}") from None
     except OSError as exc:
-        raise InkoopwijzerError(f"{path}: cannot read profile: {exc.strerror}") from None
+        raise InkoopwijzerError(f"{shown}: cannot read profile: {exc.strerror}") from None
     if path.suffix == ".json":
         try:
-            return json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise InkoopwijzerError(f"{path}: invalid JSON: {exc}") from None
+            return parse_profile_json(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise InkoopwijzerError(f"{shown}: invalid JSON: not UTF-8 (byte 0x{raw[exc.start]:02x})") from None
+        except ProfileError as exc:
+            raise InkoopwijzerError([f"{path}: {p}" for p in exc.problems]) from None
     try:
         return load_text(raw, str(path)).data
     except LoadError as exc:
@@ -115,16 +127,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     for name, known in (("insurer", catalog.insurers), ("care-type", catalog.care_types)):
         for value in getattr(args, name.replace("-", "_")) or []:
             if value not in known:
-                raise InkoopwijzerError(f"--{name} {value}: unknown; known: {', '.join(sorted(known))}")
+                raise InkoopwijzerError(f"--{name} {terminal(value)}: unknown; known: {', '.join(sorted(known))}")
     profile = _load_profile(Path(args.profile))
     try:
         answer = evaluate(bundle, profile, args.insurer or None, args.care_type or None, args.year)
     except ProfileError as exc:
-        raise InkoopwijzerError("\n".join(f"{args.profile}: {p}" for p in exc.problems)) from None
+        raise InkoopwijzerError([f"{args.profile}: {p}" for p in exc.problems]) from None
     if args.format == "json":
         print(answer_json(answer))
     else:
-        print(text_report(answer))
+        print(terminal(text_report(answer), keep_newlines=True))
     return 0
 
 
@@ -186,6 +198,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Interrupted as exc:  # SIGTERM/SIGHUP during a build: cleaned up, old site kept
+        print(f"interrupted (signal {exc.signum}); the earlier site, if any, is unchanged", file=sys.stderr)
+        return 128 + exc.signum
     except BrokenPipeError:  # e.g. piped into `head`
         sys.stderr.close()
         return 0

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from .escape import terminal
+
 Severity = Literal["error", "warning"]
 
 
@@ -25,19 +27,26 @@ class Problem:
     source_note: bool = False  # a warning about the insurer's own text: never fails a build
 
     def __str__(self) -> str:
+        """One terminal line: control characters in file names, keys or values are shown
+        escaped (``\x1b``), so no message can move the cursor or fake another line."""
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.file}:{self.line}:{self.column}: {self.path}: {prefix}{self.message}"
+        return terminal(f"{self.file}:{self.line}:{self.column}: {self.path}: {prefix}{self.message}")
 
 
 class InkoopwijzerError(Exception):
     """A mistake in the user's data or command line: printed without traceback, exit 1."""
 
-    def __init__(self, problems: list[Problem] | str):
+    def __init__(self, problems: list[Problem] | list[str] | str):
+        """``problems``: located problems, one-line messages, or one message whose lines are
+        separated by LF (callers escape the user's values in it with ``escape.terminal``)."""
         if isinstance(problems, str):
             self.problems: list[Problem] = []
-            message = problems
+            message = terminal(problems, keep_newlines=True)
+        elif all(isinstance(p, str) for p in problems):
+            self.problems = []
+            message = "\n".join(terminal(p) for p in problems)
         else:
-            self.problems = sorted(problems)
+            self.problems = sorted(problems)  # type: ignore[type-var]
             message = "\n".join(str(p) for p in self.problems)
         super().__init__(message)
 

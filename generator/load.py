@@ -7,7 +7,13 @@ The loader is deliberately stricter than plain PyYAML:
   message instead of a constructor traceback;
 * anchors/aliases are refused (they make "billion laughs" files possible and are
   never needed in policy data);
-* files must be UTF-8, non-empty, not huge and not absurdly deep.
+* files must be UTF-8, non-empty, not huge and not absurdly deep;
+* only the default tags are allowed: ``!!python/object/apply:...`` and friends are refused
+  with their location, never silently dropped;
+* integers stay within what JSON readers hold exactly (2^53), so a 5,000-digit number is
+  a located error rather than a traceback;
+* only regular files are read (never a FIFO or a device, never more than the size cap),
+  and a symbolic link may not lead out of the policies folder.
 
 Each document comes back as plain Python data plus a table of source positions keyed
 by the path of each node, which the validator uses to locate its messages.
@@ -31,6 +37,11 @@ from .errors import Problem
 
 MAX_FILE_BYTES = 2_000_000
 MAX_DEPTH = 64
+MAX_INTEGER = 2**53 - 1  # JavaScript's largest exact integer: the browser checker reads this data
+
+_YAML = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {f"{_YAML}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_NODE_TAGS = {MappingNode: {f"{_YAML}map"}, SequenceNode: {f"{_YAML}seq"}}
 
 PathKey = tuple[str | int, ...]
 
@@ -221,13 +232,23 @@ def _to_document(node: Node, file: str, fail) -> Document:
                        f"nesting is too deep (more than {MAX_DEPTH} levels)",
                        display_path(path[:6]) + "...")
         marks[path] = (n.start_mark.line + 1, n.start_mark.column + 1)
+        allowed = _SCALAR_TAGS if isinstance(n, ScalarNode) else _NODE_TAGS.get(type(n), set())
+        if n.tag not in allowed:
+            shown = "!!" + n.tag[len(_YAML):] if n.tag.startswith(_YAML) else n.tag
+            raise fail(*marks[path], f"YAML tag '{shown}' is not allowed in policy data", display_path(path))
         if isinstance(n, ScalarNode):
             if n.tag == "tag:yaml.org,2002:timestamp":
                 return n.value
             try:
-                return constructor.construct_object(n, deep=True)
+                value = constructor.construct_object(n, deep=True)
             except yaml.YAMLError as exc:
                 raise fail(*marks[path], f"invalid value: {exc}", display_path(path)) from None
+            except ValueError:  # int() refuses more than 4,300 digits
+                raise fail(*marks[path], "number is too large", display_path(path)) from None
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:
+                raise fail(*marks[path], f"number is too large (more than {len(str(MAX_INTEGER))} digits)",
+                           display_path(path))
+            return value
         if isinstance(n, SequenceNode):
             return [convert(item, path + (i,)) for i, item in enumerate(n.value)]
         if isinstance(n, MappingNode):
@@ -258,11 +279,60 @@ def _to_document(node: Node, file: str, fail) -> Document:
     return Document(file=file, data=data, marks=marks)
 
 
-def load_file(path: Path, display: str | None = None) -> Document:
-    """Read and parse one YAML file; errors name ``display`` (default: the path)."""
+class UnreadableFile(Exception):
+    """A file that is not a regular file, too large, or a link out of its folder."""
+
+
+def read_regular_file(path: Path, limit: int, within: Path | None = None) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes.
+
+    A FIFO, a device (``/dev/zero``) or a folder is refused without blocking or reading it;
+    with ``within``, so is a file whose real path (symbolic links followed) lies outside
+    that folder. Raises ``UnreadableFile`` or ``OSError``.
+    """
+    import os
+    import stat
+
+    if within is not None:
+        real = path.resolve()
+        if not real.is_relative_to(within.resolve()):
+            raise UnreadableFile(f"is a link to {real}, outside {within}; refusing to read it")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)  # O_NONBLOCK: opening a FIFO never waits for a writer
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = ("a folder" if stat.S_ISDIR(info.st_mode) else "a FIFO" if stat.S_ISFIFO(info.st_mode)
+                    else "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
+                    else "a socket" if stat.S_ISSOCK(info.st_mode) else "not a regular file")
+            raise UnreadableFile(f"is {kind}, not a regular file; refusing to read it")
+        if info.st_size > limit:
+            raise UnreadableFile(f"is too large ({info.st_size:,} bytes; the limit is {limit:,})")
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise UnreadableFile(f"is too large (more than {limit:,} bytes)")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def load_file(path: Path, display: str | None = None, *, within: Path | None = None) -> Document:
+    """Read and parse one YAML file; errors name ``display`` (default: the path).
+
+    ``within``: refuse a file whose real path lies outside this folder (a symbolic link
+    out of the policies folder).
+    """
     name = display or str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular_file(path, MAX_FILE_BYTES, within)
+    except UnreadableFile as exc:
+        raise LoadError(Problem(name, 1, 1, "(document)", f"file {exc}")) from None
     except OSError as exc:
         raise LoadError(Problem(name, 1, 1, "(document)", f"cannot read file: {exc.strerror}")) from None
     return load_text(raw, name)

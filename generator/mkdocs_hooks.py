@@ -6,18 +6,19 @@ load -> validate -> model -> render -> the site builder writes.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
 import logging
-import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from properdocs.exceptions import Abort
+from properdocs.exceptions import Abort, PluginError
 from properdocs.structure.files import File, Files
 
-from generator.errors import Problem
-from generator.errors import InkoopwijzerError
+from generator import csp
+from generator.csp import KnownScripts, UnexpectedScript
+from generator.errors import InkoopwijzerError, Problem
+from generator.escape import terminal
+from generator.pagecheck import duplicate_ids
 from generator.render.checker import PYODIDE_FILES, checker_files, pyodide_dir
 from generator.render.site import render_site
 from generator.validate import load_catalog
@@ -44,7 +45,7 @@ def on_config(config):
         log.info("%d data warning(s) and source note(s); 'inkoopwijzer validate' lists them", len(warnings))
     errors: list[Problem] = [p for p in problems if p.severity == "error"]
     if errors or catalog is None:
-        raise Abort("invalid policy data:\n" + "\n".join(str(p) for p in errors))
+        raise Abort("invalid policy data:\n" + "\n".join(str(p) for p in errors))  # each line escaped
     _state["catalog"] = catalog
     return config
 
@@ -58,46 +59,59 @@ def on_files(files: Files, config) -> Files:
     if home is not None:
         files.remove(home)
     site_url = config.site_url or "http://127.0.0.1:8000/"
+    taken = {f.dest_uri: f.src_uri for f in files}
+
+    def add(file: File) -> None:
+        """No generated file may replace a hand-written one, the theme's, or another."""
+        if file.dest_uri in taken:
+            raise Abort(terminal(f"generated {file.src_uri} would overwrite {taken[file.dest_uri]} "
+                                 f"(both publish {file.dest_uri}); refusing to build"))
+        taken[file.dest_uri] = file.src_uri
+        files.append(file)
+
     for path, content in render_site(catalog, intro, site_url).items():
-        files.append(File.generated(config, path, content=content))
+        add(File.generated(config, path, content=content))
     for path, content in checker_files(catalog).items():
-        files.append(File.generated(config, path, content=content))
+        add(File.generated(config, path, content=content))
     try:
         runtime = pyodide_dir(Path(config.config_file_path).resolve().parent)
     except InkoopwijzerError as exc:
         raise Abort(str(exc)) from None
     for name in PYODIDE_FILES:
-        files.append(File.generated(config, f"assets/pyodide/{name}", abs_src_path=str(runtime / name)))
+        add(File.generated(config, f"assets/pyodide/{name}", abs_src_path=str(runtime / name)))
     return files
 
 
-_INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S)
-CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {scripts}; "
-       "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; "
-       "worker-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'")
+def content_security_policy(html: str, serving: bool = False, known: KnownScripts | None = None,
+                            site_path: str = "/") -> str:
+    """The page's policy: only its own origin, plus the theme's inline scripts by hash
+    (``generator.csp``); raises ``UnexpectedScript`` for any other script."""
+    return csp.content_security_policy(html, serving, known, site_path)
 
 
-def content_security_policy(html: str, serving: bool = False) -> str:
-    """A policy allowing only this origin, plus the theme's own inline scripts by hash.
-
-    ``serving``: the development server injects a live-reload script that differs on every
-    request, so ``serve`` (never ``build``) allows inline scripts instead.
-    """
-    if serving:
-        return CSP.format(scripts="'unsafe-inline'")
-    hashes = []
-    for match in _INLINE_SCRIPT.finditer(html):
-        attrs, body = match.group("attrs"), match.group("body")
-        if "src=" in attrs or not body.strip() or "application/json" in attrs:
-            continue
-        digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
-        hashes.append(f"'sha256-{digest}'")
-    return CSP.format(scripts=" ".join(sorted(set(hashes))))
+def _known_scripts(config) -> KnownScripts:
+    key = (tuple(map(str, config.theme.dirs)), tuple(str(s) for s in config.extra_javascript))
+    if _state.get("known_key") != key:
+        _state["known"] = csp.known_scripts(config.theme.dirs, config.extra_javascript)
+        _state["known_key"] = key
+    return _state["known"]
 
 
 def on_post_page(output: str, page, config) -> str:
-    """Every page carries a Content-Security-Policy: only its own origin may be contacted."""
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(output, bool(_state["serving"]))}">'
+    """Every page carries a Content-Security-Policy: only its own origin may be contacted,
+    only the theme's scripts may run; a page holding any other script fails the build."""
+    name = page.file.src_uri if page is not None else "404.html"
+    try:
+        policy = content_security_policy(output, bool(_state["serving"]), _known_scripts(config),
+                                         urlsplit(config.site_url or "/").path or "/")
+    except UnexpectedScript as exc:
+        raise PluginError(terminal(f"{name}: the page holds a script the theme did not put there "
+                                   f"({exc}); refusing to publish it")) from None
+    duplicates = duplicate_ids(output)
+    if duplicates:
+        raise PluginError(terminal(f"{name}: more than one element has the id "
+                                   f"{', '.join(duplicates[:5])} (an id given twice, or an item id equal to a heading's anchor)"))
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
     return output.replace("<head>", "<head>\n    " + meta, 1)
 
 

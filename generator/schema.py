@@ -18,6 +18,7 @@ from datetime import date
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -25,6 +26,8 @@ from pydantic import (
     PlainSerializer,
     model_validator,
 )
+
+from . import values as v
 
 # --------------------------------------------------------------------------- basic types
 
@@ -46,14 +49,15 @@ def _parse_iso_date(value: Any) -> Any:
 IsoDate = Annotated[
     date,
     BeforeValidator(_parse_iso_date),
+    AfterValidator(v.date_in_range),
     PlainSerializer(lambda d: d.isoformat(), return_type=str),
 ]
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=80), AfterValidator(v.not_reserved)]
 FactId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=80)]
-Text = Annotated[str, Field(min_length=1, max_length=4000)]
-ShortText = Annotated[str, Field(min_length=1, max_length=300)]
-Url = Annotated[str, Field(pattern=r"^(https://|mailto:)[^\s<>\"']+$", max_length=500)]
+Text = Annotated[str, Field(min_length=1, max_length=4000), AfterValidator(v.multi_line_text)]
+ShortText = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(v.one_line_text)]
+Url = Annotated[str, Field(pattern=r"^(https://|mailto:)[^\s<>\"']+$", max_length=500), AfterValidator(v.no_control)]
 Year = Annotated[int, Field(ge=2000, le=2100)]
 
 
@@ -66,9 +70,10 @@ def _number(value: Any) -> Any:
     return value
 
 
-Number = Annotated[Union[int, float], BeforeValidator(_number)]
+Number = Annotated[Union[int, float], BeforeValidator(_number), AfterValidator(v.finite_number)]
 Time = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="Local time HH:MM")]
-YearMonth = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
+YearMonth = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM"),
+                      AfterValidator(v.month_in_range)]
 
 
 class Strict(BaseModel):

@@ -1,12 +1,12 @@
 """Write the JSON Schemas generated from the typed model (``inkoopwijzer schema``)."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from pydantic import TypeAdapter
 
 from . import schema as s
+from .escape import json_text
 
 SCHEMA_BASE = "https://inkoopwijzer.invalid/schema/"
 
@@ -30,6 +30,6 @@ def write_schemas(out_dir: Path) -> list[Path]:
     written = []
     for name, schema in sorted(schemas().items()):
         path = out_dir / f"{name}.schema.json"
-        path.write_text(json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+        path.write_text(json_text(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
         written.append(path)
     return written

@@ -24,6 +24,7 @@ from . import schema as s
 from .errors import Problem
 from .load import Document, LoadError, PathKey, display_path, load_file
 from .model import Catalog, PolicyRecord
+from .validate_paths import check_paths
 
 REGISTRY_DIR = "registry"
 INSURER_INDEX = "index.yaml"
@@ -249,7 +250,7 @@ class _Ctx:
 def _read(path: Path, root_display: str, root: Path, ctx: _Ctx) -> Document | None:
     display = str(Path(root_display) / path.relative_to(root))
     try:
-        return load_file(path, display)
+        return load_file(path, display, within=root)
     except LoadError as exc:
         ctx.problems.append(exc.problem)
         return None
@@ -364,6 +365,7 @@ def load_catalog(root: Path, root_display: str | None = None) -> tuple[Catalog |
     _check_registries(catalog, registry_docs, ctx)
     for key, rec in policies.items():
         _check_policy(catalog, rec, policy_docs[key], ctx)
+    check_paths(catalog, policy_docs, registry_docs, root_display, ctx.problems.append)
 
     problems = sorted(set(ctx.problems))
     has_errors = any(p.severity == "error" for p in problems)

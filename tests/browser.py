@@ -65,9 +65,16 @@ def wait_until(page, expression: str, timeout: float = 60.0, interval: float = 0
     """
     import time
 
+    from playwright.sync_api import Error
+
     deadline = time.monotonic() + timeout
     while True:
-        value = page.evaluate(expression)
+        try:
+            value = page.evaluate(expression)
+        except Error as exc:  # the page is navigating (e.g. a live reload): ask again
+            if "context was destroyed" not in str(exc) and "navigat" not in str(exc):
+                raise
+            value = None
         if value:
             return value
         if time.monotonic() > deadline:

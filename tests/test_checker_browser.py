@@ -163,3 +163,42 @@ def test_browser_pyodide_gives_the_same_answers_as_cpython(tmp_path_factory):
             return results;
         }""", cases)
     assert answers == expected
+
+
+HOSTILE_FRAGMENTS = {
+    "nan": ('{"behandelindex":NaN}', "NaN is not a number a fact can hold"),
+    "huge": ('{"behandelindex":' + "9" * 5000 + "}", "number with 5000 digits is too large"),
+    "deep": ('{"behandelindex":' + "[" * 20000 + "]" * 20000 + "}", "nested too deeply"),
+}  # the other refusals are the same Python code (tests/test_profile_values.py); the file below adds one
+
+
+def test_hostile_profiles_in_the_fragment_or_a_file_are_refused_readably(site: Path, tmp_path: Path):
+    """The browser reads profiles with the engine's strict reader (engine/profile.py), like the
+    CLI: a message, an empty form, a checker that keeps working; never NaN as an answer."""
+    with serve(site) as base, browser() as b:
+        context = b.new_context()
+        for name, (text, message) in HOSTILE_FRAGMENTS.items():
+            page = context.new_page()
+            page.goto(f"{base}/checker/#profiel=" + quote(text))
+            wait_until(page, "window.__iwChecker && window.__iwChecker.firstVerdictMs > 0", timeout=120)
+            wait_until(page, "document.querySelector('.iw-checker-status').textContent.includes('kon niet')",
+                       timeout=120)
+            status = page.locator(".iw-checker-status").inner_text()
+            assert message in status, (name, status)
+            assert verdict(page, "fysiotherapie") == "unknown", name
+            wait_until(page, SNAPSHOT_STORED)  # later pages restore it: faster
+            page.close()
+        page = context.new_page()
+        page.goto(f"{base}/checker/")
+        wait_until(page, "window.__iwChecker && window.__iwChecker.firstVerdictMs > 0", timeout=120)
+        # a hostile file: the same reader; and the checker still answers afterwards
+        profile = tmp_path / "profiel.json"
+        profile.write_text('{"facts": {"behandelindex": 95, "behandelindex": 40}}', encoding="utf-8")
+        page.set_input_files("#iw-profile-file", str(profile))
+        wait_until(page, "document.querySelector('.iw-checker-status').textContent.includes('duplicate key')",
+                   timeout=120)
+        sound = tmp_path / "leeg.json"
+        sound.write_text('{"version": 1, "facts": {}}', encoding="utf-8")  # a sound file is read again
+        page.set_input_files("#iw-profile-file", str(sound))
+        wait_until(page, "!document.querySelector('.iw-checker-status').textContent.includes('kon niet')")
+        assert verdict(page, "fysiotherapie") in ("unknown", "not-eligible", "eligible")

@@ -117,3 +117,17 @@ def test_every_page_sets_a_content_security_policy_for_its_own_origin(site: Path
         policy = head.split('http-equiv="Content-Security-Policy" content="')[1].split('"')[0]
         assert "unsafe-eval'" not in policy.replace("wasm-unsafe-eval'", "")
         assert "http:" not in policy and "https:" not in policy and "*" not in policy
+
+
+def test_no_text_is_escaped_twice(site: Path):
+    """The table of contents of beleid/vgz/wijkverpleging-2024/ showed Zzp&#39;er."""
+    import re
+
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        twice = re.search(r"&amp;(#\d+|#x[0-9a-fA-F]+|amp|lt|gt|quot);", html)
+        assert twice is None, f"{page.relative_to(site)}: {html[twice.start() - 60:twice.end() + 20]!r}"
+    vgz = page_file(site, "/beleid/vgz/wijkverpleging-2024/")
+    if vgz.is_file():
+        toc = vgz.read_text(encoding="utf-8").split('class="md-nav md-nav--secondary"')[1]
+        assert "Zzp'er" in toc

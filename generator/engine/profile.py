@@ -78,7 +78,10 @@ def _type_problem(fact: dict[str, Any], value: Any) -> str | None:
     elif kind == "date":
         if not isinstance(value, str) or not _ISO_DATE.match(value):
             return "expects a date as YYYY-MM-DD"
-        return None
+        return _date_problem(value)
+    problem = _finite_problem(value)  # NaN would turn 'unknown' into 'not eligible'
+    if problem:
+        return problem
     low, high = fact.get("min"), fact.get("max")
     if low is not None and value < low:
         return f"must be at least {low}"
@@ -89,6 +92,9 @@ def _type_problem(fact: dict[str, Any], value: Any) -> str | None:
 
 def check_profile(profile: Any, facts: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Validated facts of a profile (``{"facts": {...}}`` or a plain mapping); nulls dropped."""
+    if isinstance(profile, dict) and "facts" in profile and not isinstance(profile["facts"], dict):
+        raise ProfileError([f"profile: 'facts' must be a mapping of fact names to values, "
+                            f"got {_kind(profile['facts'])}"])
     if isinstance(profile, dict) and "facts" in profile and isinstance(profile["facts"], dict):
         extra = sorted(set(profile) - {"facts", "name", "note", "version"})
         if extra:
@@ -98,6 +104,7 @@ def check_profile(profile: Any, facts: dict[str, dict[str, Any]]) -> dict[str, A
         values = profile
     else:
         raise ProfileError(["profile: expected a mapping of fact names to values"])
+    _refuse_unprintable(values)
     problems = []
     clean: dict[str, Any] = {}
     for name in sorted(values):
@@ -136,3 +143,140 @@ def check_profile(profile: Any, facts: dict[str, dict[str, Any]]) -> dict[str, A
     if problems:
         raise ProfileError(problems)
     return clean
+
+
+# --------------------------------------------------------------------------- hostile input
+# Profiles come from visitors (an uploaded file, a URL fragment) as much as from the command
+# line; the CLI and the browser both read them with ``parse_profile_json`` and check them
+# with ``check_profile``. Every refusal is a ProfileError with a message, never a traceback.
+
+MAX_TEXT = 1_000_000        # characters of profile JSON
+MAX_DEPTH = 32              # nesting of a profile document ({"facts": {...}} needs 2 or 3)
+MAX_DIGITS = 30             # digits of one integer in profile JSON
+MAX_MAGNITUDE = 10**15      # largest number a fact may hold (JavaScript is exact below 2**53)
+
+
+def _finite_problem(value: Any) -> str | None:
+    if value != value or value in (float("inf"), float("-inf")):
+        return "expects a finite number"
+    if abs(value) > MAX_MAGNITUDE:
+        return "is too large"
+    return None
+
+
+def _date_problem(value: str) -> str | None:
+    """``2024-02-30`` has the shape of a date but is none."""
+    from datetime import date
+
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return "expects an existing date (YYYY-MM-DD)"
+    return None
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "text"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, (bool, int, float)):
+        return "true/false" if isinstance(value, bool) else "a number"
+    return type(value).__name__
+
+
+def _refuse_unprintable(values: dict[Any, Any]) -> None:
+    """Values no message could show: numbers of thousands of digits (``repr`` refuses them)
+    and nesting deeper than a profile ever needs (``repr`` would exhaust the stack)."""
+    problems = []
+    for name in values:
+        stack = [(values[name], 0)]
+        while stack:
+            value, depth = stack.pop()
+            if depth > MAX_DEPTH:
+                problems.append(f"fact '{name}': nested too deeply (more than {MAX_DEPTH} levels)")
+                break
+            if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+                problems.append(f"fact '{name}': number is too large")
+                break
+            if isinstance(value, dict):
+                stack.extend((v, depth + 1) for v in value.values())
+            elif isinstance(value, list):
+                stack.extend((v, depth + 1) for v in value)
+    if problems:
+        raise ProfileError(problems)
+
+
+def _depth(text: str) -> int:
+    """Deepest nesting of [ and { outside strings (no recursion, so no stack to exhaust)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_DEPTH:
+                    return deepest
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ProfileError([f"profile: duplicate key {key[:60]!r}"])
+        out[key] = value
+    return out
+
+
+def _constant(name: str) -> Any:
+    raise ProfileError([f"profile: {name} is not a number a fact can hold"])
+
+
+def _integer(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_DIGITS:
+        raise ProfileError([f"profile: number with {digits} digits is too large"])
+    return int(text)
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):  # 1e999
+        raise ProfileError([f"profile: number {text[:60]} is too large"])
+    return value
+
+
+def parse_profile_json(text: str) -> Any:
+    """Profile JSON, strictly: duplicate keys, NaN and Infinity, numbers of more than 30
+    digits and nesting deeper than 32 levels are ``ProfileError``s (the standard parser
+    accepts the first four and overflows the stack on the last)."""
+    import json
+
+    if not isinstance(text, str):
+        raise ProfileError(["profile: expected JSON text"])
+    if len(text) > MAX_TEXT:
+        raise ProfileError([f"profile: too large ({len(text):,} characters; the limit is {MAX_TEXT:,})"])
+    if _depth(text) > MAX_DEPTH:
+        raise ProfileError([f"profile: nested too deeply (more than {MAX_DEPTH} levels)"])
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_constant,
+                          parse_int=_integer, parse_float=_float)
+    except ProfileError:
+        raise
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
+        raise ProfileError([f"profile: invalid JSON: {exc}"]) from None

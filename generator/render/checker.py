@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..bundle import engine_bundle
 from ..errors import InkoopwijzerError
+from ..escape import json_text
 from ..model import Catalog
 
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -50,6 +51,6 @@ def pyodide_version(folder: Path) -> str:
 def checker_files(catalog: Catalog) -> dict[str, str | bytes]:
     return {
         "checker/engine.zip": engine_archive(),
-        "checker/bundle.json": json.dumps(engine_bundle(catalog), ensure_ascii=False, sort_keys=True,
-                                          separators=(",", ":")),
+        "checker/bundle.json": json_text(engine_bundle(catalog), ensure_ascii=False, sort_keys=True,
+                                         separators=(",", ":")),
     }

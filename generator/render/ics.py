@@ -26,8 +26,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
-from icalendar.prop import vDuration
+from icalendar.prop import vDuration, vText
 
+from ..escape import ics_text
 from ..model import Catalog, PolicyRecord
 from .dates import MONTHS, dutch_date, when_text
 from .pages import ACTORS, AUDIENCES, CHANNELS
@@ -184,13 +185,20 @@ def occurrences(catalog: Catalog, site_url: str) -> list[Occurrence]:
     return out
 
 
+def _text(value: str, *, one_line: bool = True) -> vText:
+    """Every TEXT value, event- or calendar-level: line breaks and control characters made
+    safe (``escape.ics_text``), then RFC 5545-escaped by icalendar's vText. NAME and the
+    X-WR-* properties need the explicit vText: icalendar writes unknown properties raw."""
+    return vText(ics_text(value, one_line=one_line))
+
+
 def _event(occ: Occurrence, catalog: Catalog) -> Event:
     ev = Event()
-    ev.add("UID", occ.uid)
+    ev.add("UID", _text(occ.uid))
     ev.add("DTSTAMP", occ.stamp)
     ev.add("SEQUENCE", occ.sequence)
-    ev.add("SUMMARY", occ.summary)
-    ev.add("DESCRIPTION", occ.description)
+    ev.add("SUMMARY", _text(occ.summary))
+    ev.add("DESCRIPTION", _text(occ.description, one_line=False))
     ev.add("DTSTART", occ.start)
     if occ.end is not None:
         ev.add("DTEND", occ.end)
@@ -212,10 +220,10 @@ def calendar(name: str, description: str, occs: list[Occurrence], catalog: Catal
     cal.add("VERSION", "2.0")
     cal.add("CALSCALE", "GREGORIAN")
     cal.add("METHOD", "PUBLISH")
-    cal.add("NAME", name)
-    cal.add("X-WR-CALNAME", name)
-    cal.add("DESCRIPTION", description)
-    cal.add("X-WR-CALDESC", description)
+    cal.add("NAME", _text(name))
+    cal.add("X-WR-CALNAME", _text(name))
+    cal.add("DESCRIPTION", _text(description, one_line=False))
+    cal.add("X-WR-CALDESC", _text(description, one_line=False))
     cal.add("X-WR-TIMEZONE", "Europe/Amsterdam")
     cal.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
@@ -231,7 +239,11 @@ def calendar(name: str, description: str, occs: list[Occurrence], catalog: Catal
     end = b"END:VCALENDAR\r\n"
     if not head.endswith(end):  # icalendar changed its output: fail loudly, never write a broken feed
         raise RuntimeError(f"unexpected end of calendar {name!r}: {head[-40:]!r}")
-    return head[: -len(end)] + b"".join(events) + end
+    feed = head[: -len(end)] + b"".join(events) + end
+    lines = feed.replace(b"\r\n", b"")
+    if b"\r" in lines or b"\n" in lines:  # a value escaped nowhere: never publish it
+        raise RuntimeError(f"calendar {name!r} holds a bare CR or LF inside a line")
+    return feed
 
 
 def _sort_key(value: date | datetime) -> datetime:

@@ -1,8 +1,10 @@
 """Escaping for policy text that ends up in Markdown pages.
 
 Policy text is data, never markup: every value a template prints is escaped for both
-HTML (``<script>``) and Markdown (``[x](javascript:...)``) unless the renderer built it
-itself and marked it ``Markup``.
+HTML (``<script>``) and Markdown (``[x](javascript:...)``, ``{: onclick=... }``) unless the
+renderer built it itself and marked it ``Markup``. The escaping itself lives in
+``generator.escape`` (one function per output format); this module holds the Markdown
+helpers built on it.
 """
 from __future__ import annotations
 
@@ -12,31 +14,41 @@ from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
-# The characters Python-Markdown (with the tables extension) accepts backslash escapes for.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+from ..escape import CONTROL, markdown
 
+# Kept under its old name: templates and renderers call it for every value they print.
+md_escape = markdown
 
-def md_escape(value: Any) -> str:
-    """Escape text so Markdown and HTML both show it literally."""
-    if isinstance(value, Markup):
-        return str(value)
-    if value is None:
-        return ""
-    text = str(escape(str(value)))  # &, <, >, ", '
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    return text.replace("\n", " ")
+# Characters a URL may keep as they are. Markdown punctuation ([, ], (, ), `, \, *, _, |, !)
+# is percent-encoded, so a link pattern can never form inside an href that sits in Markdown.
+_URL_SAFE = ":/?#@$&+,;=%-.~"
 
 
 def safe_url(url: str) -> str:
     """Only https: and mailto: links (the schema enforces this; checked again here)."""
     if not (url.startswith("https://") or url.startswith("mailto:")):
         raise ValueError(f"refusing to link to {url!r}")
-    return str(escape(quote(url, safe=":/?#[]@!$&'()*+,;=%-._~")))
+    return str(escape(quote(url, safe=_URL_SAFE)))
+
+
+_ATTR_ENTITIES = frozenset("&<>\"'\\`*_{}[]()#+-.!|")
+
+
+def md_attr(value: Any) -> Markup:
+    """An attribute value of inline HTML inside Markdown (e.g. ``title="..."``).
+
+    The inline tag reaches the page only if Markdown's link, code and escape patterns,
+    which run before its HTML pattern, find nothing inside it; every character they act on
+    becomes an entity.
+    """
+    text = CONTROL.sub(" ", str(value))
+    return Markup("".join(f"&#{ord(ch)};" if ch in _ATTR_ENTITIES else ch for ch in text))
 
 
 def link(text: Any, url: str, *, external: bool = True) -> Markup:
+    """An external link inside Markdown: the text is escaped for Markdown, the URL encoded."""
     attrs = ' rel="noopener noreferrer external"' if external else ""
-    return Markup(f'<a href="{safe_url(url)}"{attrs}>{escape(str(text))}</a>')
+    return Markup(f'<a href="{safe_url(url)}"{attrs}>{markdown(text)}</a>')
 
 
 def slug(text: str) -> str:

@@ -4,15 +4,15 @@ Published with the site at stable paths under ``data/``.
 """
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from ..escape import json_text
 from ..model import Catalog
 from ..schema_export import schemas
 
 
 def _dump(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    return json_text(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
 def render_open_data(catalog: Catalog) -> dict[str, str]:

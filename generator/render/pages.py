@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..model import Catalog, PolicyRecord, iter_criteria
 from .criteria import CriterionText, describe, number
 from .dates import MONTHS, dutch_date, when_sort_key, when_text
-from .markup import link, md_escape, safe_url
+from .markup import link, md_attr, md_escape, safe_url
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -95,7 +95,7 @@ class PageRenderer:
         """Compact citation for table cells: the section, linked to the source."""
         source = self.catalog.source_of(rec, cite)
         url = self.catalog.cite_url(rec, cite)
-        return Markup(f'<span class="iw-cite" title="{escape(source.title)}">'
+        return Markup(f'<span class="iw-cite" title="{md_attr(source.title)}">'
                       f'{link("§ " + cite.section, url)}</span>')
 
     def term_of(self, node: Any) -> str | None:

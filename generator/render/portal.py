@@ -1,7 +1,8 @@
 """Portal pages: home, comparisons (with CSV), glossary.
 
 Comparison tables are plain HTML inside Markdown pages so cells can hold lists; every
-string from the data goes through ``escape``. The JavaScript in
+string from the data goes through ``escape`` (raw HTML, never parsed as Markdown) or
+``md`` (Markdown). The JavaScript in
 ``content/assets/inkoopwijzer.js`` adds sorting, filters kept in the URL and the
 "only differences" toggle; without it the tables are still complete and readable.
 """
@@ -12,12 +13,15 @@ import io
 import re
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from ..escape import csv_cell
+from ..escape import html as escape
 from ..model import Catalog, PolicyRecord
 from .compare import (ABSENT, InsurerComparison, YearComparison, insurer_comparisons,
                       year_comparisons)
 from .dates import dutch_date, when_sort_key, when_text
+from .markup import md_escape as md
 from .pages import policy_url, relative
 
 COMPARE_DIR = "vergelijk"
@@ -100,9 +104,9 @@ class Portal:
             f'<option value="{escape(c.rec.insurer_id)}">{escape(ins.short_name)}</option>'
             for c, ins in zip(cmp.columns, insurers))
         csv_name = f"../{cmp.slug}.csv"  # the page is served as vergelijk/<slug>/
-        html = f"""{WIDE}# {escape(ct.name)} {cmp.year}: verzekeraars vergeleken
+        html = f"""{WIDE}# {md(ct.name)} {cmp.year}: verzekeraars vergeleken
 
-De regels van {len(cmp.columns)} verzekeraar(s) voor {escape(ct.name.lower())} in contractjaar {cmp.year},
+De regels van {len(cmp.columns)} verzekeraar(s) voor {md(ct.name.lower())} in contractjaar {cmp.year},
 per thema. Elke regel linkt naar de plek in het beleid met de bronvermelding.
 <span class="iw-badge iw-badge--unknown">nog niet bekend</span> betekent dat de verzekeraar een waarde
 nog niet heeft gepubliceerd; <span class="iw-badge iw-badge--absent">niet in dit beleid</span> dat het beleid
@@ -125,7 +129,10 @@ er niets over zegt.
     def comparison_csv(self, cmp: InsurerComparison) -> str:
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(["thema"] + [self.catalog.insurers[c.rec.insurer_id].short_name for c in cmp.columns])
+        def row(cells: list[str]) -> None:  # every cell neutralised: no formula from the data
+            writer.writerow([csv_cell(c) for c in cells])
+
+        row(["thema"] + [self.catalog.insurers[c.rec.insurer_id].short_name for c in cmp.columns])
         for row_id, label in cmp.rows:
             cells = []
             for col in cmp.columns:
@@ -137,7 +144,7 @@ er niets over zegt.
                         ("[nog niet bekend] " if r.unknown else "")
                         + (f"{r.scope}: " if r.scope and r.scope not in ("contract", "module", "addendum", "arrangement") else "")
                         + r.text for r in rules))
-            writer.writerow([label] + cells)
+            row([label] + cells)
         return buf.getvalue()
 
     def years_page(self, cmp: YearComparison) -> str:
@@ -174,7 +181,7 @@ er niets over zegt.
                         f'aria-label="Link naar deze rij">¶</a></th>{"".join(cells)}</tr>')
         changed = sum(1 for r in cmp.rows if r.changed)
         family = cmp.policies[-1].policy.family.replace("-", " ")
-        return f"""{WIDE}# {escape(insurer.short_name)}: {escape(family)} door de jaren
+        return f"""{WIDE}# {md(insurer.short_name)}: {md(family)} door de jaren
 
 Wat er veranderde tussen {len(cmp.policies)} beleidsperioden, berekend uit de gegevens zelf:
 {changed} van de {len(cmp.rows)} onderdelen verschillen. Gewijzigde cellen zijn gemarkeerd.
@@ -201,12 +208,12 @@ ontbrekend onderdeel betekent daar "niet bekend", niet "vervallen".
             links = ", ".join(
                 f"[{c.year}]({relative(f'{COMPARE_DIR}/index.md', compare_url(c))})"
                 f" ({len(c.columns)} verzekeraar{'s' if len(c.columns) != 1 else ''})" for c in cmps)
-            lines.append(f"- **{escape(self.catalog.care_types[ct].name)}**: {links}")
+            lines.append(f"- **{md(self.catalog.care_types[ct].name)}**: {links}")
         lines += ["", "## Beleid door de jaren", ""]
         for cmp in self.year_comparisons:
             ins = self.catalog.insurers[cmp.insurer_id]
             years = " → ".join(r.year_label for r in cmp.policies)
-            lines.append(f"- [{escape(ins.short_name)}: {escape(cmp.family.replace('-', ' '))} ({years})]"
+            lines.append(f"- [{md(ins.short_name)}: {md(cmp.family.replace('-', ' '))} ({years})]"
                          f"({relative(f'{COMPARE_DIR}/index.md', years_url(cmp))})")
         return "\n".join(lines) + "\n"
 
@@ -248,12 +255,12 @@ ontbrekend onderdeel betekent daar "niet bekend", niet "vervallen".
         for tid, term in sorted(self.catalog.glossary.items(), key=lambda kv: kv[1].term.lower()):
             page = term_url(tid)
             users = usage[tid]
-            lines = [f"# {escape(term.term)}", "", str(escape(term.definition)), ""]
+            lines = [f"# {md(term.term)}", "", str(md(term.definition)), ""]
             if term.aliases:
-                lines += ["Ook genoemd: " + ", ".join(str(escape(a)) for a in term.aliases), ""]
+                lines += ["Ook genoemd: " + ", ".join(str(md(a)) for a in term.aliases), ""]
             if term.see_also:
                 lines += ["Zie ook: " + ", ".join(
-                    f"[{escape(self.catalog.glossary[o].term)}]({relative(page, term_url(o))})"
+                    f"[{md(self.catalog.glossary[o].term)}]({relative(page, term_url(o))})"
                     for o in term.see_also), ""]
             own = [(r, d) for r in self.catalog.sorted_policies() for d in r.policy.definitions if d.term == tid]
             if own:
@@ -264,17 +271,17 @@ ontbrekend onderdeel betekent daar "niet bekend", niet "vervallen".
             registers = [r for r in self.catalog.registers.values() if r.term == tid]
             if registers:
                 lines += ["## Registers, netwerken en keurmerken", ""]
-                lines += [f"- {escape(r.name)}" + (f" ({escape(r.organisation)})" if r.organisation else "")
+                lines += [f"- {md(r.name)}" + (f" ({md(r.organisation)})" if r.organisation else "")
                           for r in sorted(registers, key=lambda r: r.name)]
                 lines.append("")
             lines += ["## Gebruikt in", ""]
             if users:
-                lines += [f"- [{escape(self.catalog.insurers[r.insurer_id].short_name)}: {escape(r.policy.title)}"
+                lines += [f"- [{md(self.catalog.insurers[r.insurer_id].short_name)}: {md(r.policy.title)}"
                           f" ({r.year_label})]({relative(page, policy_url(r))})" for r in users]
             else:
                 lines.append("Nog in geen enkel beleid.")
             pages[page] = "\n".join(lines) + "\n"
-            index.append(f"| [{escape(term.term)}]({relative(f'{GLOSSARY_DIR}/index.md', page)}) | {len(users)} beleid |")
+            index.append(f"| [{md(term.term)}]({relative(f'{GLOSSARY_DIR}/index.md', page)}) | {len(users)} beleid |")
         pages[f"{GLOSSARY_DIR}/index.md"] = "\n".join(index) + "\n"
         return pages
 
@@ -300,12 +307,12 @@ ontbrekend onderdeel betekent daar "niet bekend", niet "vervallen".
                  '<ol class="iw-upcoming" data-limit="8">' + items + "</ol>", "",
                  "[Alle deadlines per beleid](beleid/index.md)", "", "## Laatste wijzigingen", ""]
         for d, rec, a in amendments[:5]:
-            lines.append(f"- {dutch_date(d)}: [{escape(a.title)}]({relative(page, policy_url(rec))}#{a.id})"
-                         f" ({escape(self.catalog.insurers[rec.insurer_id].short_name)})")
+            lines.append(f"- {dutch_date(d)}: [{md(a.title)}]({relative(page, policy_url(rec))}#{a.id})"
+                         f" ({md(self.catalog.insurers[rec.insurer_id].short_name)})")
         for rec in latest:
             if rec.policy.changes:
-                lines.append(f"- [{escape(self.catalog.insurers[rec.insurer_id].short_name)}: "
-                             f"{len(rec.policy.changes)} wijzigingen in {escape(rec.policy.title)}]"
+                lines.append(f"- [{md(self.catalog.insurers[rec.insurer_id].short_name)}: "
+                             f"{len(rec.policy.changes)} wijzigingen in {md(rec.policy.title)}]"
                              f"({relative(page, policy_url(rec))}#wijzigingen-ten-opzichte-van-het-vorige-jaar)")
         lines += ["", "## Per zorgsoort", ""]
         care_types = sorted({ct for r in self.catalog.policies.values() for ct in r.policy.care_types},
@@ -313,15 +320,15 @@ ontbrekend onderdeel betekent daar "niet bekend", niet "vervallen".
         for ct in care_types:
             cmps = [c for c in self.comparisons if c.care_type == ct]
             links = ", ".join(f"[{c.year}]({relative(page, compare_url(c))})" for c in cmps)
-            lines.append(f"- {escape(self.catalog.care_types[ct].name)}: {links}")
+            lines.append(f"- {md(self.catalog.care_types[ct].name)}: {links}")
         lines += ["", "## Per verzekeraar", ""]
         for iid, ins in sorted(self.catalog.insurers.items()):
-            lines.append(f"- [{escape(ins.name)}]({relative(page, f'verzekeraars/{iid}.md')})")
+            lines.append(f"- [{md(ins.name)}]({relative(page, f'verzekeraars/{iid}.md')})")
         lines += ["", "## Per jaar", ""]
         years = sorted({y for r in self.catalog.policies.values() for y in r.policy.contract_years}, reverse=True)
         for y in years:
             cmps = [c for c in self.comparisons if c.year == y]
-            links = ", ".join(f"[{escape(self.catalog.care_types[c.care_type].name)}]({relative(page, compare_url(c))})"
+            links = ", ".join(f"[{md(self.catalog.care_types[c.care_type].name)}]({relative(page, compare_url(c))})"
                               for c in cmps)
             lines.append(f"- **{y}**: {links}")
         return "\n".join(lines) + "\n"

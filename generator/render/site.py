@@ -5,6 +5,9 @@ Like Pelican's writer, a second write to the same path is a bug and raises.
 """
 from __future__ import annotations
 
+import functools
+
+from ..escape import path_segment
 from ..model import Catalog
 from .agenda import AGENDA, agenda_page
 from .ics import render_calendars
@@ -14,12 +17,32 @@ from .portal import Portal, compare_url, years_url
 
 
 class DuplicatePath(RuntimeError):
-    pass
+    """Two renderers produced the same file, or the same page URL (a bug: validation
+    refuses the data that would cause it)."""
 
 
-def _put(files: dict[str, str | bytes], path: str, content: str | bytes) -> None:
+def served_as(path: str) -> str:
+    """The file a generated path becomes on the site (directory URLs: ``a/b.md`` and
+    ``a/b/index.md`` are both ``a/b/index.html``)."""
+    if path.endswith(".md"):
+        stem = path[:-3]
+        return (stem[: -len("index")] if stem == "index" or stem.endswith("/index") else stem + "/") + "index.html"
+    return path
+
+
+def _put_checked(files: dict[str, str | bytes], path: str, content: str | bytes,
+                 served: dict[str, str] | None = None) -> None:
+    """Write one generated file: every segment of its path must be an id (the file-path
+    edge of ``generator.escape``), and no other renderer may have written it already."""
+    for segment in path.split("/"):
+        path_segment(segment)
     if path in files:
         raise DuplicatePath(f"two renderers wrote {path}")
+    if served is not None:
+        url = served_as(path)
+        if url in served:
+            raise DuplicatePath(f"{path} and {served[url]} would both be published as {url}")
+        served[url] = path
     files[path] = content
 
 
@@ -27,6 +50,8 @@ def render_site(catalog: Catalog, home_intro: str, site_url: str) -> dict[str, s
     portal = Portal(catalog)
     related = {rec.key: portal.comparisons_of(rec) for rec in catalog.policies.values()}
     files: dict[str, str | bytes] = {}
+    served: dict[str, str] = {}
+    _put = functools.partial(_put_checked, served=served)  # noqa: N806 (the one writer)
     for path, content in render_pages(catalog, related).items():
         _put(files, path, content)
     for cmp in portal.comparisons:

@@ -56,6 +56,7 @@ async function bootPython() {
 }
 
 let runRequest = null;
+let parseProfile = null;
 let ready = null;
 
 function progress(step, detail) {
@@ -79,6 +80,7 @@ async function start(engineUrl, bundleUrl) {
   pyodide.runPython(`
 import json
 from generator.engine import evaluate, ProfileError
+from generator.engine.profile import check_profile, parse_profile_json
 BUNDLE = json.loads(BUNDLE_TEXT)
 del BUNDLE_TEXT
 
@@ -88,9 +90,24 @@ def run_request(text):
         answer = evaluate(BUNDLE, request["profile"], request.get("insurers"), request.get("care_types"), request.get("year"))
     except ProfileError as exc:
         answer = {"error": exc.problems}
-    return json.dumps(answer, sort_keys=True)
+    return json.dumps(answer, sort_keys=True, allow_nan=False)
+
+def parse_profile(text):
+    # A profile from the URL fragment or an uploaded file: the CLI's strict reader and checks.
+    # Facts this site does not know are left out (another site version may have them).
+    try:
+        data = parse_profile_json(text)
+        if isinstance(data, dict) and isinstance(data.get("facts"), dict):
+            data = dict(data, facts={k: v for k, v in data["facts"].items() if k in BUNDLE["facts"]})
+        elif isinstance(data, dict) and "facts" not in data:
+            data = {k: v for k, v in data.items() if k in BUNDLE["facts"]}
+        answer = {"facts": check_profile(data, BUNDLE["facts"])}
+    except ProfileError as exc:
+        answer = {"error": exc.problems}
+    return json.dumps(answer, sort_keys=True, allow_nan=False)
 `);
   runRequest = pyodide.globals.get("run_request");
+  parseProfile = pyodide.globals.get("parse_profile");
   const total = performance.now() - t0;
   progress("ready", `klaar in ${Math.round(total)} ms`);
   if (booted.made) storeSnapshot(booted.made);  // in the background, after the engine is ready
@@ -104,6 +121,9 @@ self.onmessage = async (event) => {
       ready = ready || start(msg.engineUrl, msg.bundleUrl);
       const timing = await ready;
       self.postMessage({ type: "ready", ...timing });
+    } else if (msg.type === "parse") {
+      await ready;
+      self.postMessage({ type: "parsed", id: msg.id, result: parseProfile(String(msg.text)) });
     } else if (msg.type === "evaluate") {
       await ready;
       const t0 = performance.now();

@@ -131,15 +131,24 @@
 
   /* ------------------------------------------------------------------ URL fragment */
 
+  // The fragment is the visitor's (or whoever sent the link): the profile is read by the
+  // engine's own strict reader in the worker (engine/profile.py, as the CLI does), the
+  // selection only when it has exactly the expected shape.
   function readFragment() {
     var hash = window.location.hash.replace(/^#/, "");
     var params = new URLSearchParams(hash);
-    var state = { profile: {}, scope: null };
+    var state = { profileText: params.get("profiel") || null, scope: null };
     try {
-      if (params.get("profiel")) state.profile = JSON.parse(params.get("profiel"));
-      if (params.get("selectie")) state.scope = JSON.parse(params.get("selectie"));
-    } catch (e) { /* a damaged bookmark: start empty */ }
+      if (params.get("selectie")) state.scope = validScope(JSON.parse(params.get("selectie")));
+    } catch (e) { /* a damaged bookmark: the default selection */ }
     return state;
+  }
+
+  function validScope(scope) {
+    if (!scope || typeof scope !== "object" || Array.isArray(scope)) return null;
+    if (typeof scope.care_type !== "string" || !Number.isInteger(scope.year)) return null;
+    if (!Array.isArray(scope.insurers) || !scope.insurers.every(function (i) { return typeof i === "string"; })) return null;
+    return { care_type: scope.care_type, year: scope.year, insurers: scope.insurers.slice() };
   }
 
   function writeFragment(profile, scope) {
@@ -160,11 +169,48 @@
     this.firstVerdictMs = null;
     this.fields = {};
     var state = readFragment();
-    this.profile = state.profile || {};
-    this.scope = state.scope || this.defaultScope();
+    this.profile = {};
+    this.scope = state.scope && this.bundle.policies.some(function (p) {
+      return p.care_types.indexOf(state.scope.care_type) >= 0;
+    }) ? state.scope : this.defaultScope();
     this.showAll = false;
+    this.parseId = 0;
+    // A profile in the fragment is parsed first; until then nothing is evaluated (which
+    // would write the still-empty form back into the fragment).
+    this.pending = Boolean(state.profileText);
     this.build();
+    if (state.profileText) this.parse(state.profileText);
   }
+
+  var MAX_PROFILE_CHARS = 1000000;
+
+  Checker.prototype.parse = function (text) {
+    if (text.length > MAX_PROFILE_CHARS) {
+      this.pending = false;
+      this.status.textContent = "Dit profiel is te groot om te lezen.";
+      this.evaluate();
+      return;
+    }
+    this.pending = true;
+    this.parseId = ++this.requestId;
+    getWorker().postMessage({ type: "parse", id: this.parseId, text: text });
+  };
+
+  Checker.prototype.parsed = function (msg) {
+    if (msg.id !== this.parseId) return;
+    this.pending = false;
+    var result = JSON.parse(msg.result);
+    if (result.error) {
+      this.profile = {};
+      this.notice = "Dit profiel kon niet worden gelezen: " + result.error.join("; ") + ".";
+      this.status.textContent = this.notice;
+    } else {
+      this.profile = result.facts;
+      this.notice = "";
+    }
+    this.buildForm();
+    this.evaluate();
+  };
 
   Checker.prototype.defaultScope = function () {
     var cts = {}, years = [];
@@ -365,12 +411,14 @@
 
   Checker.prototype.changed = function () {
     var self = this;
+    this.notice = "";
     clearTimeout(this.timer);
     this.timer = setTimeout(function () { self.evaluate(); }, 60);
   };
 
   Checker.prototype.evaluate = function () {
     var self = this;
+    if (this.pending) return;
     var fromForm = this.read();
     // keep answers for facts (and years) outside the current form (another care type) in the profile
     var asked = {};
@@ -408,6 +456,10 @@
       this.status.textContent = "De rekenregels konden niet worden geladen: " + msg.message;
       return;
     }
+    if (msg.type === "parsed") {
+      this.parsed(msg);
+      return;
+    }
     if (msg.type !== "result" || msg.id !== this.requestId) return;
     var answer = JSON.parse(msg.answer);
     if (this.firstVerdictMs === null) {
@@ -416,7 +468,8 @@
     window.__iwChecker = Object.assign({ firstVerdictMs: this.firstVerdictMs, lastEvaluationMs: msg.ms,
                                          roundTripMs: performance.now() - this.sentAt, requests: this.requestId },
                                        this.workerTiming || {});
-    this.status.textContent = "Uitkomst bijgewerkt. Uw gegevens blijven in deze browser.";
+    this.status.textContent = (this.notice ? this.notice + " " : "") +
+      "Uitkomst bijgewerkt. Uw gegevens blijven in deze browser.";
     this.render(answer);
   };
 
@@ -608,11 +661,12 @@
   Checker.prototype.load = function (file) {
     var self = this;
     if (!file) return;
+    if (file.size > MAX_PROFILE_CHARS) {
+      self.status.textContent = "Dit bestand is te groot voor een Inkoopwijzer-profiel.";
+      return;
+    }
     file.text().then(function (text) {
-      var data = JSON.parse(text);
-      self.profile = data && typeof data.facts === "object" ? data.facts : data;
-      self.buildForm();
-      self.evaluate();
+      self.parse(text);  // the engine's strict reader, in the worker
     }).catch(function () {
       self.status.textContent = "Dit bestand is geen geldig Inkoopwijzer-profiel.";
     });
