@@ -142,9 +142,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def answer_json(answer: dict) -> str:
     """The engine's answer as ``check --format json`` prints it (stable key order)."""
-    import json
+    from .escape import json_text
 
-    return json.dumps(answer, ensure_ascii=False, indent=2, sort_keys=True, allow_nan=False)
+    return json_text(answer, ensure_ascii=False, indent=2, sort_keys=True)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

@@ -413,3 +413,10 @@ def test_relative_moments_from_the_practice_own_date(day, months, days, expected
 
     when = {"kind": "relative", "anchor": "start-date", "anchor_label": "x", "offset": {"months": months, "days": days}}
     assert relative_date(when, day).isoformat() == expected
+
+
+def test_a_held_registration_on_an_impossible_date_is_refused(bundle):
+    with pytest.raises(ProfileError) as exc:
+        answer(bundle, {"t_keurmerk": {"since": "2024-02-30"}})
+    assert exc.value.problems == ["fact 't_keurmerk': 'since' expects an existing date (YYYY-MM-DD) (held), "
+                                  "got {'since': '2024-02-30'}"]

@@ -36,6 +36,9 @@ def _held_problem(value: Any) -> str | None:
             continue
         if not isinstance(day, str) or not _ISO_DATE.match(day):
             return f"'{key}' expects a date as YYYY-MM-DD"
+        impossible = _date_problem(day)
+        if impossible:
+            return f"'{key}' {impossible}"
     if value.get("until") is not None and value["until"] < value["since"]:
         return "'until' lies before 'since'"
     return None
