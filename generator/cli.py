@@ -1,4 +1,4 @@
-"""Command line: ``inkoopwijzer validate|build|serve|schema``.
+"""Command line: ``inkoopwijzer validate|build|serve|check|coverage|schema``.
 
 User mistakes print located messages and exit 1 without a traceback; bugs keep theirs.
 """
@@ -48,6 +48,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         problems = [pr for pr in problems
                     if any(pr.file == w or pr.file.startswith(w.rstrip("/") + "/") for w in wanted)
                     or "/registry/" in pr.file]
+    problems = sorted(problems + _source_files(catalog, root, display))
     _print_problems(problems)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
@@ -57,6 +58,54 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return 1
     n = len(catalog.policies) if catalog else 0
     print(f"ok: {n} policies, {len(warnings)} warning(s)", file=sys.stderr)
+    return 0
+
+
+def _source_files(catalog, root: Path, display: str) -> list[Problem]:
+    """Each registry source's text file must exist in the sources folder, when there is one."""
+    from .coverage import sources_dir
+
+    if catalog is None:
+        return []
+    folder = sources_dir(root)
+    if not folder.is_dir():
+        print(f"note: no sources folder at {terminal(folder)}; source files not checked "
+              "(set INKOOPWIJZER_SOURCES to the folder of extracted source texts)", file=sys.stderr)
+        return []
+    return [Problem(f"{display}/registry/sources.yaml", 1, 1, f"sources.{sid}",
+                    f"source file {src.file!r} not found in {folder}")
+            for sid, src in sorted(catalog.sources.items()) if not (folder / src.file).is_file()]
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from .coverage import check, sources_dir
+    from .validate import load_catalog
+
+    root, display = _resolve_root([Path(args.policies)])
+    catalog, problems = load_catalog(root, display)
+    if catalog is None:
+        _print_problems([p for p in problems if p.severity == "error"])
+        return 1
+    folder = Path(args.sources) if args.sources else sources_dir(root)
+    if not folder.is_dir():
+        raise InkoopwijzerError(f"{terminal(folder)}: no sources folder (give --sources DIR or set "
+                                "INKOOPWIJZER_SOURCES to the folder of extracted source texts)")
+    only = None
+    if args.policy:
+        only = set()
+        for name in args.policy:
+            key = name.removesuffix(".yaml")
+            key = key.split("policies/", 1)[-1] if "policies/" in key else key
+            if key not in catalog.policies:
+                raise InkoopwijzerError(f"{terminal(name)}: unknown policy; known: {', '.join(sorted(catalog.policies))}")
+            only.add(key)
+    found = check(catalog, root, display, folder, only)
+    _print_problems(found)
+    count = len(only) if only is not None else len(catalog.policies)
+    if found:
+        print(f"{len(found)} problem(s) in {count} policies", file=sys.stderr)
+        return 1
+    print(f"ok: {count} policies account for every date and number in their sources", file=sys.stderr)
     return 0
 
 
@@ -182,6 +231,13 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--policies", default=str(DEFAULT_POLICIES), help="policies folder")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("coverage", help="dates and numbers in the source texts that no policy accounts for")
+    p.add_argument("policy", nargs="*", help="policy keys (vgz/paramedische-zorg-2024) or files; default: all")
+    p.add_argument("--policies", default=str(DEFAULT_POLICIES), help="policies folder")
+    p.add_argument("--sources", help="folder of extracted source texts (default: INKOOPWIJZER_SOURCES, "
+                                     "else ../shared/sources beside the project)")
+    p.set_defaults(func=cmd_coverage)
 
     p = sub.add_parser("schema", help="write the JSON Schemas of the data model")
     p.add_argument("--out", default="schema")

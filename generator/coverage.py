@@ -35,14 +35,16 @@ DATE_WORDS = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH})\s+(\d{{4}})\b", re.I)
 DATE_NUMERIC = re.compile(r"\b(\d{1,2})-(\d{1,2})-(\d{4})\b")
 DATE_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
-UNIT_AFTER = (r"%|procent|fte|patiënten|patiënt|verzekerden|verzekerde|cliënten|cliënt|therapeuten|"
-              r"fysiotherapeuten|praktijken|deelnemers|uur|uren|werkdagen|dagen|weken|maanden|minuten|"
-              r"behandelingen|zittingen|sessies|e percentiel|e deciel|ste percentiel|ste deciel|de percentiel|"
-              r"de deciel|e en \d+e percentiel")
-AMOUNT = re.compile(rf"(?:€|EUR|euro)\s*(?P<a>{NUMBER})|(?P<b>{NUMBER})\s*(?:euro\b)", re.I)
-WITH_UNIT = re.compile(rf"(?<![\d.,-])(?P<n>{NUMBER})\s*(?P<u>{UNIT_AFTER})(?![a-zà-ü])", re.I)
-INDEX = re.compile(rf"(?:behandelindex|index|percentiel|deciel)[^.\n]{{0,40}}?(?<![\d.,])(?P<n>{NUMBER})(?![\d,])",
-                   re.I)
+UNITS = (r"%|procent|fte|patiënten|patiënt|verzekerden|verzekerde|cliënten|cliënt|therapeuten|therapeut|"
+         r"fysiotherapeuten|fysiotherapeut|praktijken|praktijk|zorgaanbieders|deelnemers|uur|uren|werkdagen|"
+         r"dagen|dag|weken|week|maanden|maand|jaren|jaar|minuten|behandelingen|zittingen|sessies|keer|"
+         r"good practices?|postcodegebieden|postcodegebied|percentiel|deciel|punten")
+FILLER = r"(?:\s+(?:of|en|tot|minder|meer|minimaal|maximaal|unieke|behandelde|gecontracteerde|per|"\
+         r"ingeschreven|werkzame|geïmplementeerde|erkende|kalender|e|ste|de))*"
+AMOUNT = re.compile(rf"(?:€|EUR|euro)\s*(?P<n>{NUMBER})|(?P<m>{NUMBER})\s*(?:euro\b|mln|miljoen)", re.I)
+WITH_UNIT = re.compile(rf"(?<![\d.,/-])(?P<n>{NUMBER})(?:e|ste|de)?{FILLER}\s*(?:{UNITS})(?![a-zà-ü])", re.I)
+INDEX_WORD = re.compile(r"behandelindex|index|percentiel|deciel|drempel|norm", re.I)
+ANY_NUMBER = re.compile(rf"(?<![\d.,/-])(?P<n>{NUMBER})(?![\d,]|-\d)")
 SOURCE_HEADER = re.compile(r"^=== SOURCE[^:]*: (\S+)")
 
 
@@ -71,43 +73,72 @@ def parse_number(text: str) -> float:
     return float(text.replace(".", "").replace(",", "."))
 
 
-def mentions(text: str) -> list[Mention]:
-    """Every date and number-with-unit a source text states, with its line and column."""
-    found: dict[tuple[int, int, str], Mention] = {}
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if SOURCE_HEADER.match(line) or line.startswith("#"):
-            continue  # an extract's own bookkeeping, not the insurer's text
-        for m in DATE_WORDS.finditer(line):
-            _add_date(found, lineno, m, int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))
-        for m in DATE_NUMERIC.finditer(line):
-            _add_date(found, lineno, m, int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        for m in DATE_ISO.finditer(line):
-            _add_date(found, lineno, m, int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        dates = [(mt.column - 1, mt.column - 1 + len(mt.text)) for mt in found.values() if mt.line == lineno]
-        for pattern, group in ((AMOUNT, None), (WITH_UNIT, "n"), (INDEX, "n")):
-            for m in pattern.finditer(line):
-                g = group or ("a" if m.group("a") else "b")
-                start = m.start(g)
-                if any(a <= start < b for a, b in dates):
-                    continue
-                raw = m.group(g)
-                if _is_year(raw) and pattern is INDEX:
-                    continue  # "behandelindex over 2024": a year, not a value
-                key = (lineno, start + 1, "number")
-                found.setdefault(key, Mention(lineno, start + 1, "number", m.group(0).strip(), parse_number(raw)))
-    return sorted(found.values())
-
-
 def _is_year(raw: str) -> bool:
     return raw.isdigit() and len(raw) == 4 and 1990 <= int(raw) <= 2100
 
 
-def _add_date(found: dict, lineno: int, m: re.Match, y: int, mo: int, d: int) -> None:
-    try:
-        value = date(y, mo, d)
-    except ValueError:
-        return
-    found.setdefault((lineno, m.start() + 1, "date"), Mention(lineno, m.start() + 1, "date", m.group(0), value))
+def mentions(text: str) -> list[Mention]:
+    """Every date and number-with-unit a source text states, with its line and column.
+
+    Line breaks of the extracted PDFs fall anywhere, so the text is searched as one stream
+    (a line break counts as a space) and each hit is located back on its line."""
+    lines = text.split("\n")
+    starts, offset = [], 0
+    skip: list[tuple[int, int]] = []
+    for line in lines:
+        starts.append(offset)
+        if SOURCE_HEADER.match(line) or line.startswith("#"):
+            skip.append((offset, offset + len(line)))  # an extract's own bookkeeping
+        offset += len(line) + 1
+    flat = text.replace("\n", " ")
+
+    def where(pos: int) -> tuple[int, int]:
+        import bisect
+
+        i = bisect.bisect_right(starts, pos) - 1
+        return i + 1, pos - starts[i] + 1
+
+    def skipped(pos: int) -> bool:
+        return any(a <= pos < b for a, b in skip)
+
+    found: dict[tuple[int, str], Mention] = {}
+    taken: list[tuple[int, int]] = []
+
+    def add(pos: int, end: int, kind: str, shown: str, value: Any) -> None:
+        if skipped(pos) or any(a <= pos < b for a, b in taken):
+            return
+        line, col = where(pos)
+        found.setdefault((pos, kind), Mention(line, col, kind, re.sub(r"\s+", " ", shown).strip(), value))
+        if kind == "date":
+            taken.append((pos, end))
+
+    for pattern, order in ((DATE_WORDS, "dmy-word"), (DATE_NUMERIC, "dmy"), (DATE_ISO, "ymd")):
+        for m in pattern.finditer(flat):
+            if order == "dmy-word":
+                y, mo, d = int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1))
+            elif order == "dmy":
+                y, mo, d = int(m.group(3)), int(m.group(2)), int(m.group(1))
+            else:
+                y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+            try:
+                add(m.start(), m.end(), "date", m.group(0), date(y, mo, d))
+            except ValueError:
+                continue
+    for m in AMOUNT.finditer(flat):
+        g = "n" if m.group("n") else "m"
+        add(m.start(g), m.end(g), "number", m.group(0), parse_number(m.group(g)))
+    for m in WITH_UNIT.finditer(flat):
+        if not _is_year(m.group("n")):
+            add(m.start("n"), m.end("n"), "number", m.group(0), parse_number(m.group("n")))
+    for word in INDEX_WORD.finditer(flat):
+        clause_end = min([i for i in (flat.find(".", word.end()), flat.find(";", word.end())) if i >= 0]
+                         + [word.end() + 80])
+        for m in ANY_NUMBER.finditer(flat, word.end(), min(clause_end, word.end() + 80)):
+            raw = m.group("n")
+            if _is_year(raw):
+                continue
+            add(m.start("n"), m.end("n"), "number", flat[word.start():m.end()], parse_number(raw))
+    return sorted(found.values())
 
 
 # --------------------------------------------------------------------------- what the data states
@@ -168,6 +199,13 @@ def _cites(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, dict]]:
             yield from _cites(value, path + (i,))
 
 
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
 def check(catalog: Catalog, root: Path, display_root: str, folder: Path,
           only: set[str] | None = None) -> list[Problem]:
     """Every coverage problem of the policies (all, or the keys in ``only``)."""
@@ -208,7 +246,7 @@ def check(catalog: Catalog, root: Path, display_root: str, folder: Path,
                 problems.append(Problem(doc.file, line, col, display_path(("not_encoded", i, "text")),
                                         f"fragment not found in source {sid!r}: it no longer excuses anything"))
             excused.update(hit)
-        source_file = f"{folder.name}/{catalog.sources[sid].file}"
+        source_file = _display(folder / catalog.sources[sid].file)
         for m in mentions(text):
             if m.line in excused:
                 continue
