@@ -147,7 +147,7 @@ class Placed:
 
 # Absent optional fields that are left absent: a criterion's label replaces its generated
 # wording (which carries fact labels, register names and the quantile reference).
-KEEP_ABSENT = {("_CriterionBase", "label")}
+KEEP_ABSENT = {("_CriterionBase", "label"), ("Fact", "absent"), ("OpenQuestion", "answer")}
 # Text-typed fields that validation constrains further (a source's file is a plain file name).
 NOT_FREE_TEXT = {("SourceDocument", "file")}
 

@@ -325,8 +325,12 @@ def test_years_only_differences(page, context, base):
     background = "td => getComputedStyle(td).backgroundColor"
     assert tier_b.locator("td").nth(1).evaluate(background) != tier_b.locator("td").nth(0).evaluate(background), \
         "changed cells are not highlighted"
+    # the 2025 policy reads the behandelindex one year earlier: Tariefgroep A changed too
     tier_a = rows.filter(has_text="Overeenkomst Fysiotherapie – Tariefgroep A")
-    expect(tier_a).to_have_attribute("data-changed", "nee")
+    expect(tier_a).to_have_attribute("data-changed", "ja")
+    expect(tier_a.locator("td").nth(1)).to_contain_text("over 2024")
+    unchanged = rows.filter(has_text="Minimumeis: BIG-registratie en kwaliteitsregister")
+    expect(unchanged).to_have_attribute("data-changed", "nee")
 
     box = page.get_by_label("Toon alleen verschillen")
     box.check()

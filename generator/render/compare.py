@@ -83,7 +83,7 @@ def column_for(catalog: Catalog, rec: PolicyRecord, care_type: str, year: int) -
         tiers = ", ".join(t.name for t in c.tiers)
         add("contracts", Rule(f"{c.name}" + (f" ({tiers})" if tiers else ""), c.id, c.kind))
         if c.term:
-            end = c.term.end or "doorlopend"
+            end = {None: "doorlopend", "unknown": "einde niet vermeld"}.get(c.term.end, c.term.end)
             add("term", Rule(f"{c.name}: {c.term.start}–{end}" if end != c.term.start
                              else f"{c.name}: {c.term.start}", c.id))
         for theme, text, unknown, _ in themed_leaves(catalog, c.criterion, c.theme, names):
@@ -196,7 +196,8 @@ def _year_items(catalog: Catalog, rec: PolicyRecord) -> dict[str, tuple[str, str
     for c in p.contracts:
         term = ""
         if c.term:
-            term = f"{c.term.start}–{c.term.end or 'doorlopend'}"
+            end = {None: "doorlopend", "unknown": "einde niet vermeld"}.get(c.term.end, c.term.end)
+            term = f"{c.term.start}–{end}"
         items[f"contract:{c.id}"] = (f"{c.name}", crit_text(c.criterion), c.id)
         if term:
             items[f"term:{c.id}"] = (f"Looptijd {c.name}", term, c.id)

@@ -265,8 +265,8 @@ ontbrekend onderdeel betekent daar "niet bekend", niet "vervallen".
             own = [(r, d) for r in self.catalog.sorted_policies() for d in r.policy.definitions if d.term == tid]
             if own:
                 lines += ["## Zo gebruikt een verzekeraar dit begrip", ""]
-                lines += [f"- [{escape(self.catalog.insurers[r.insurer_id].short_name)}, {escape(r.policy.title)}]"
-                          f"({relative(page, policy_url(r))}): {escape(d.definition)}" for r, d in own]
+                lines += [f"- [{md(self.catalog.insurers[r.insurer_id].short_name)}, {md(r.policy.title)}]"
+                          f"({relative(page, policy_url(r))}): {md(d.definition)}" for r, d in own]
                 lines.append("")
             registers = [r for r in self.catalog.registers.values() if r.term == tid]
             if registers:

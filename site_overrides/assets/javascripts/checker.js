@@ -568,7 +568,7 @@
       t.notes.forEach(function (n) { tierLi.appendChild(self.noteEl(n)); });
       tree.appendChild(tierLi);
     });
-    c.notes.forEach(function (n) { tree.appendChild(self.noteEl(n)); });
+    c.notes.forEach(function (n) { tree.appendChild(el("li", {}, [self.noteEl(n)])); });
     why.appendChild(tree);
     li.appendChild(why);
     var needed = [];
