@@ -1,22 +1,11 @@
 """RFC 5545 calendar feeds of every deadline, built with ``icalendar``.
 
-Modelling choices (documented on the agenda page):
-* a date without a time is an all-day event (VALUE=DATE, DTEND the next day: exclusive);
-* a date with a time is a timed event in Europe/Amsterdam, with a VTIMEZONE written as
-  yearly rules (last Sunday of March/October) because icalendar's generated RDATE lists
-  are misread by ical.js;
-* a date range becomes two events, its opening and its closing, so a calendar reminds
-  the user at both moments instead of showing a weeks-long banner; an open range
-  ("vanaf ...") only its opening;
-* a month known only as a month is an all-day event spanning that month; "the whole
-  year" (or "some time in the year") is an all-day event on 1 January saying so;
-* a recurring moment ("elk kwartaal") is one all-day event with an RRULE;
-* a moment relative to a date the practice chooses ("één maand vóór de gewenste
-  startdatum") has no date of its own: it is on the policy page and in the checker's
-  personal calendar, never in the public feeds;
-* UIDs come from the policy and deadline ids (stable across rebuilds and file order);
-  DTSTAMP comes from the data (amendment or publication date), never the clock; an
-  amended deadline keeps its UID and gets SEQUENCE = number of earlier values.
+Which events a deadline gives, and their UIDs, moments and wording, are the engine's rules
+(``generator.engine.deadlines``), shared with the personal calendar the checker makes in the
+browser. This module turns them into feeds. Choices of its own: timed events carry a
+VTIMEZONE written as yearly rules (last Sunday of March/October), because icalendar's
+generated RDATE lists are misread by ical.js; feeds name themselves and ask to be refreshed
+twice a day.
 """
 from __future__ import annotations
 
@@ -28,15 +17,14 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 from icalendar.prop import vDuration, vText
 
+from ..engine import deadlines as rules
 from ..escape import ics_text
 from ..model import Catalog, PolicyRecord
-from .dates import MONTHS, dutch_date, when_text
-from .pages import ACTORS, AUDIENCES, CHANNELS
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 PRODID = "-//Inkoopwijzer//Deadlines zorginkoop//NL"
 REFRESH = timedelta(hours=12)
-UID_DOMAIN = "inkoopwijzer"
+UID_DOMAIN = rules.UID_DOMAIN
 
 
 @dataclass(frozen=True)
@@ -80,108 +68,42 @@ def amsterdam_vtimezone() -> Timezone:
     return tz
 
 
-def _local(day: date, hhmm: str | None) -> date | datetime:
-    if hhmm is None:
-        return day
-    hour, minute = map(int, hhmm.split(":"))
-    return datetime.combine(day, time(hour, minute), tzinfo=AMSTERDAM)
+def _moment(value: str) -> date | datetime:
+    """An occurrence's ISO moment: a date, or a local time in Amsterdam."""
+    day, _, clock = value.partition("T")
+    if not clock:
+        return date.fromisoformat(day)
+    hour, minute = map(int, clock.split(":"))
+    return datetime.combine(date.fromisoformat(day), time(hour, minute), tzinfo=AMSTERDAM)
 
 
-def _stamp(rec: PolicyRecord, dl: Any, catalog: Catalog) -> datetime:
-    """A date from the data: the amendment that touched it, else the publication date."""
-    p = rec.policy
-    amendment = dl.amended_by or dl.introduced_by
-    day = None
-    if amendment:
-        day = next(a.date for a in p.amendments if a.id == amendment)
-    day = day or p.published or catalog.sources[p.sources[0]].published or date(dl.contract_year - 1, 1, 1)
-    return datetime.combine(day, time(0, 0), tzinfo=timezone.utc)
+def lookups(catalog: Catalog) -> dict[str, Any]:
+    """The names the event rules need, as the engine bundle holds them."""
+    return {"insurers": {k: {"name": v.name, "short_name": v.short_name} for k, v in catalog.insurers.items()},
+            "care_types": {k: {"name": v.name} for k, v in catalog.care_types.items()},
+            "sources": {k: {"title": v.title, "published": v.published.isoformat() if v.published else None}
+                        for k, v in catalog.sources.items()}}
 
 
 def deadline_care_types(rec: PolicyRecord, dl: Any) -> tuple[str, ...]:
-    if dl.applies_to:
-        cts = {ct for c in rec.policy.contracts if c.id in dl.applies_to for ct in c.care_types}
-        return tuple(sorted(cts))
-    return tuple(sorted(rec.policy.care_types))
-
-
-def _topic(catalog: Catalog, rec: PolicyRecord, care_types: tuple[str, ...]) -> str:
-    if len(care_types) == 1:
-        return catalog.care_types[care_types[0]].name
-    family = rec.policy.family.replace("-", " ")
-    return family[:1].upper() + family[1:]
+    return tuple(rules.deadline_care_types(rec.policy.model_dump(mode="json", include={"care_types", "contracts"}),
+                                           dl.model_dump(mode="json")))
 
 
 def occurrences(catalog: Catalog, site_url: str) -> list[Occurrence]:
     """Every calendar event of every deadline, in a stable order."""
     out: list[Occurrence] = []
+    names = lookups(catalog)
     for rec in catalog.sorted_policies():
-        insurer = catalog.insurers[rec.insurer_id]
-        page_url = f"{site_url.rstrip('/')}/beleid/{rec.key}/"
-        for dl in sorted(rec.policy.deadlines, key=lambda d: d.id):
-            cts = deadline_care_types(rec, dl)
-            head = f"[{insurer.short_name}] {_topic(catalog, rec, cts)} {dl.contract_year} – {dl.action}"
-            lines = [
-                f"Wat: {dl.action}",
-                f"Wanneer: {when_text(dl.when)}",
-                f"Wie: {ACTORS[dl.actor]}",
-                f"Via: {', '.join(CHANNELS[c] for c in dl.channel) or 'niet vermeld'}",
-                f"Voor: {', '.join(AUDIENCES[a] for a in dl.audience)}",
-                f"Contractjaar: {dl.contract_year}",
-                f"Beleid: {rec.policy.title} ({insurer.name})",
-                f"Bron: {catalog.source_of(rec, dl.cite).title}, § {dl.cite.section}",
-            ]
-            if dl.previous:
-                lines.append("Eerder: " + "; ".join(when_text(w) for w in dl.previous))
-            if dl.note:
-                note = next(n for n in rec.policy.source_notes if n.id == dl.note)
-                lines.append(f"Let op, bronopmerking: {note.text} Aangehouden: {note.kept}")
-            for field, verb in (("introduced_by", "Toegevoegd door"), ("amended_by", "Gewijzigd door")):
-                amendment_id = getattr(dl, field)
-                if amendment_id:
-                    amendment = next(a for a in rec.policy.amendments if a.id == amendment_id)
-                    lines.append(f"{verb}: {amendment.title} ({dutch_date(amendment.date)})")
-            lines.append(f"Meer informatie: {page_url}#{dl.id}")
-            description = "\n".join(lines)
-            base_uid = f"{rec.key}/{dl.id}@{UID_DOMAIN}"
-            common = dict(rec=rec, deadline=dl, description=description, care_types=cts,
-                          sequence=len(dl.previous), stamp=_stamp(rec, dl, catalog),
-                          url=f"{page_url}#{dl.id}")
-            w = dl.when
-            if w.kind == "date":
-                start = _local(w.date, w.time)
-                end = None if w.time else w.date + timedelta(days=1)
-                out.append(Occurrence(base_uid, part="", start=start, end=end, summary=head, **common))
-            elif w.kind == "range":
-                start = _local(w.start, w.start_time)
-                out.append(Occurrence(
-                    f"{rec.key}/{dl.id}/start@{UID_DOMAIN}", part="start", start=start,
-                    end=None if w.start_time else w.start + timedelta(days=1),
-                    summary=head + " (begint)", **common))
-                if w.end is not None:
-                    end = _local(w.end, w.end_time)
-                    out.append(Occurrence(
-                        f"{rec.key}/{dl.id}/end@{UID_DOMAIN}", part="end", start=end,
-                        end=None if w.end_time else w.end + timedelta(days=1),
-                        summary=head + " (sluit)", **common))
-            elif w.kind == "month":
-                year, month = map(int, w.month.split("-"))
-                first = date(year, month, 1)
-                nxt = date(year + (month == 12), month % 12 + 1, 1)
-                out.append(Occurrence(base_uid, part="", start=first, end=nxt,
-                                      summary=f"{head} (in de loop van {MONTHS[month - 1]} {year})", **common))
-            elif w.kind == "recurring":
-                rule: dict[str, Any] = ({"FREQ": "YEARLY"} if w.every == "year" else
-                                        {"FREQ": "MONTHLY", "INTERVAL": 3 if w.every == "quarter" else 1})
-                if w.end is not None:
-                    rule["UNTIL"] = w.end
-                out.append(Occurrence(base_uid, part="", start=w.start, end=w.start + timedelta(days=1),
-                                      summary=f"{head} ({when_text(w)})", rrule=rule, **common))
-            elif w.kind == "year":
-                wording = f"ergens in {w.year}" if w.span == "some-time" else f"gedurende heel {w.year}"
-                out.append(Occurrence(base_uid, part="", start=date(w.year, 1, 1),
-                                      end=date(w.year, 1, 2), summary=f"{head} ({wording})", **common))
-            # relative moments depend on the practice's own date: not in public feeds
+        by_id = {dl.id: dl for dl in rec.policy.deadlines}
+        for occ in rules.occurrences(names, catalog.policy_json(rec), site_url):
+            stamp = datetime.combine(date.fromisoformat(occ["stamp"]), time(0, 0), tzinfo=timezone.utc)
+            rrule = dict(occ["rrule"]) if occ["rrule"] else None
+            if rrule and "UNTIL" in rrule:
+                rrule["UNTIL"] = date.fromisoformat(rrule["UNTIL"])
+            out.append(Occurrence(occ["uid"], rec, by_id[occ["deadline"]], occ["part"], _moment(occ["start"]),
+                                  _moment(occ["end"]) if occ["end"] else None, occ["summary"], occ["description"],
+                                  tuple(occ["care_types"]), occ["sequence"], stamp, occ["url"], rrule))
     return out
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from ..engine.deadlines import ACTORS, AUDIENCES, CHANNELS  # one wording, shared with the calendar
 from ..model import Catalog, PolicyRecord, iter_criteria
 from .criteria import CriterionText, describe, number
 from .dates import MONTHS, dutch_date, when_sort_key, when_text
@@ -20,11 +21,6 @@ from .markup import link, md_attr, md_escape, safe_url
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
-ACTORS = {"insurer": "zorgverzekeraar", "provider": "zorgaanbieder", "both": "zorgverzekeraar en zorgaanbieder"}
-CHANNELS = {"vecozo": "VECOZO Zorginkoopportaal", "email": "e-mail", "website-form": "formulier op de website",
-            "website": "website", "letter": "brief", "zorgzoeker": "zorgzoeker", "news": "nieuwsbericht"}
-AUDIENCES = {"contracted": "gecontracteerde zorgaanbieders", "new": "nieuwe zorgaanbieders",
-             "collaborations": "samenwerkingsverbanden", "all": "alle zorgaanbieders", "insured": "verzekerden"}
 KINDS = {"contract": "Overeenkomst", "module": "Module", "addendum": "Addendum", "arrangement": "Aanvullende afspraak"}
 NOTE_KINDS = {"inconsistency": "tegenstrijdigheid", "ambiguity": "onduidelijkheid", "typo": "verschrijving",
               "omission": "ontbrekend gegeven", "conflict": "tegenspraak tussen bronnen"}
