@@ -420,3 +420,28 @@ def test_a_held_registration_on_an_impossible_date_is_refused(bundle):
         answer(bundle, {"t_keurmerk": {"since": "2024-02-30"}})
     assert exc.value.problems == ["fact 't_keurmerk': 'since' expects an existing date (YYYY-MM-DD) (held), "
                                   "got {'since': '2024-02-30'}"]
+
+
+def test_a_session_round_gives_verdicts_next_questions_and_an_action_plan(bundle):
+    from generator.engine.session import personal_calendar, respond
+
+    request = {"profile": {"facts": {**BASE, "t_index": {"2024": 50}}}, "insurers": ["acme"],
+               "care_types": ["fysiotherapie"], "year": 2026, "today": "2026-02-01",
+               "anchors": {"start-date": "2026-06-01"}, "site_url": "https://example.org/"}
+    out = respond(bundle, request)
+    assert out["answer"]["engine_version"] == 3
+    assert "t_index@2024" not in [q["key"] for q in out["questions"]]
+    plan = {(p["policy"], p["contract"]): p for p in out["plan"]}
+    hoofd = plan[("acme/v3-2026", "hoofd")]
+    assert hoofd["reach"] == "eligible" and hoofd["tier"] == "Tariefgroep A"
+    keurmerk = [p for p in out["plan"] if p["contract"] == "keurmerk"]
+    assert not keurmerk or keurmerk[0]["reach"] == "conditional"
+    # deadlines of the contract year, upcoming first, past ones last and marked
+    ids = [d["id"] for d in hoofd["deadlines"]]
+    assert ids.index("kwartaalrapportage") < ids.index("csrd")
+    assert [d for d in hoofd["deadlines"] if d["id"] == "csrd"][0]["past"]
+    text = personal_calendar(bundle, {"selected": [{"policy": "acme/v3-2026", "contract": "keurmerk"}],
+                                      "year": 2026, "anchors": {"start-date": "2026-06-01"},
+                                      "site_url": "https://example.org/"})
+    assert "UID:acme/v3-2026/aanvragen-voor-start@inkoopwijzer" in text
+    assert "DTSTART;VALUE=DATE:20260501" in text  # one month before the chosen start date

@@ -37,7 +37,7 @@ def _decisive_unknown_leaves(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 # How much settling a verdict is worth: whether a contract is within reach matters most; which
 # tier, and care-level limitations, refine it.
-WEIGHT = {"contract": 1.0, "selective": 1.0, "tier": 0.5, "limitation": 0.25}
+WEIGHT = {"contract": 1.0, "tier": 0.8, "module": 0.6, "selective": 0.3, "limitation": 0.25}
 
 
 def _verdict_roots(answer: dict[str, Any]) -> Iterator[tuple[str, str, list[dict[str, Any]]]]:
@@ -49,7 +49,7 @@ def _verdict_roots(answer: dict[str, Any]) -> Iterator[tuple[str, str, list[dict
                 base += [cap["result"] for cap in c.get("caps", []) if cap["at_most"] == "none"]
                 name = f"{pol['policy']}#{c['contract']}"
                 if c["verdict"] == "unknown":
-                    yield name, "contract", base
+                    yield name, "contract" if c["kind"] == "contract" else "module", base
                 for t in c["tiers"]:
                     if t["verdict"] == "unknown":
                         own = ([t["criterion"]] if t["criterion"] else []) + [cap["result"] for cap in t["caps"]]
@@ -103,7 +103,8 @@ def rank_questions(bundle: dict[str, Any], answer: dict[str, Any], skipped: list
         keys = {(leaf.get("fact"), leaf.get("year")) for leaf in leaves if leaf.get("fact")}
         keys |= {(leaf.get("position_fact"), leaf.get("year")) for leaf in leaves if leaf.get("position_fact")}
         for fact_id, year in keys:
-            add(fact_id, year, WEIGHT[kind] / len(keys), verdict)
+            # a fact that settles a verdict alone counts most, one among many still counts
+            add(fact_id, year, WEIGHT[kind] / len(keys) ** 0.5, verdict)
 
     def order(key: str) -> tuple:
         fact_id, year = info[key]
