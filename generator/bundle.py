@@ -11,9 +11,19 @@ from .engine import ENGINE_VERSION
 from .model import Catalog
 
 
-def engine_bundle(catalog: Catalog) -> dict[str, Any]:
+# What the browser's engine never reads: left out of the checker's bundle to keep it small.
+BROWSER_UNUSED_POLICY_FIELDS = ("changes", "tariffs", "open_questions", "summary", "definitions", "not_encoded",
+                                "completeness_note", "cite")
+START_QUESTIONS = 8
+
+
+def engine_bundle(catalog: Catalog, compact: bool = False) -> dict[str, Any]:
+    """Everything the engine needs. ``compact``: the checker's copy, without what only the
+    pages show, plus the first questions of each scope (care type and contract year), so the
+    checker can ask its first question before the engine has started in the browser."""
     reg = catalog.registry_json
-    return {
+    policies = [catalog.policy_json(rec) for rec in catalog.sorted_policies()]
+    bundle = {
         "version": ENGINE_VERSION,
         "facts": reg["facts"],
         "registers": reg["registers"],
@@ -22,5 +32,24 @@ def engine_bundle(catalog: Catalog) -> dict[str, Any]:
         "insurers": {k: {"name": v.name, "short_name": v.short_name} for k, v in sorted(catalog.insurers.items())},
         "sources": {k: {key: v[key] for key in ("title", "url", "published") if key in v}
                     for k, v in reg["sources"].items()},
-        "policies": [catalog.policy_json(rec) for rec in catalog.sorted_policies()],
+        "policies": policies,
     }
+    if not compact:
+        return bundle
+    bundle["policies"] = [{k: v for k, v in p.items() if k not in BROWSER_UNUSED_POLICY_FIELDS} for p in policies]
+    bundle["registers"] = {k: {f: v[f] for f in ("name", "kind") if f in v} for k, v in reg["registers"].items()}
+    bundle["start"] = start_questions(bundle)
+    return bundle
+
+
+def start_questions(bundle: dict[str, Any]) -> dict[str, list[str]]:
+    """The first questions the engine asks an empty profile, per care type and contract year."""
+    from .engine import evaluate
+    from .engine.questions import rank_questions
+
+    scopes = sorted({(ct, year) for p in bundle["policies"] for ct in p["care_types"] for year in p["contract_years"]})
+    out = {}
+    for ct, year in scopes:
+        answer = evaluate(bundle, {"facts": {}}, None, [ct], year)
+        out[f"{ct}@{year}"] = [q["key"] for q in rank_questions(bundle, answer)[:START_QUESTIONS]]
+    return out

@@ -31,7 +31,9 @@ THEME_SCRIPTS = (
 # The theme's configuration block: JSON, never executed.
 CONFIG_SCRIPT = {"id": "__config", "type": "application/json"}
 # Script files: the theme's bundle; extra_javascript entries are added from mkdocs.yml.
-THEME_FILES = (re.compile(r"assets/javascripts/bundle\.[0-9a-f]+\.min\.js"),)
+THEME_FILES = (re.compile(r"assets/javascripts/bundle\.[0-9a-f]+\.min\.js"),
+               # our own override (site_overrides/main.html) starts the checker's worker from the head
+               re.compile(r"assets/javascripts/checker-boot\.js"))
 
 # A template hole ({{ base_url }}, {{ config.extra.scope | d(base_url) }}) inside a
 # JavaScript string: a site path, which can never leave the string.

@@ -71,12 +71,13 @@ def on_files(files: Files, config) -> Files:
 
     for path, content in render_site(catalog, intro, site_url).items():
         add(File.generated(config, path, content=content))
-    for path, content in checker_files(catalog).items():
-        add(File.generated(config, path, content=content))
     try:
         runtime = pyodide_dir(Path(config.config_file_path).resolve().parent)
+        checker = checker_files(catalog, runtime, site_url)
     except InkoopwijzerError as exc:
         raise Abort(str(exc)) from None
+    for path, content in checker.items():
+        add(File.generated(config, path, content=content))
     for name in PYODIDE_FILES:
         add(File.generated(config, f"assets/pyodide/{name}", abs_src_path=str(runtime / name)))
     return files

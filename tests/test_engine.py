@@ -248,17 +248,47 @@ def parity_cases(bundle):
 
 
 def test_cpython_and_pyodide_give_identical_answers(real_bundle, tmp_path: Path):
+    """The same answers from Pyodide booted as the site boots it: the pruned standard library
+    and the inlined lock (so a module missing from the pruned library fails here too)."""
+    from generator.render.checker import pruned_stdlib, worker_config
+
     node = shutil.which("node")
     assert node and (REPO / "node_modules" / "pyodide").is_dir(), "run ./dev.sh test (npm ci installs pyodide)"
     bundle = dict(real_bundle)
     cases = parity_cases(bundle)
+    folder = REPO / "node_modules" / "pyodide"
+    stdlib = pruned_stdlib(folder)
+    (tmp_path / "python_stdlib.zip").write_bytes(stdlib)
+    lock = json.loads(worker_config(folder, stdlib).split("LOCK = ", 1)[1].split(";\n", 1)[0])
+    (tmp_path / "config.json").write_text(json.dumps({"lock": lock}), encoding="utf-8")
     (tmp_path / "engine.zip").write_bytes(engine_archive())
     (tmp_path / "bundle.json").write_text(json.dumps(bundle), encoding="utf-8")
     (tmp_path / "cases.json").write_text(json.dumps(cases), encoding="utf-8")
     proc = subprocess.run([node, str(REPO / "tests" / "js" / "pyodide_engine.mjs"),
-                           str(tmp_path / "engine.zip"), str(tmp_path / "bundle.json"), str(tmp_path / "cases.json")],
+                           str(tmp_path / "engine.zip"), str(tmp_path / "bundle.json"), str(tmp_path / "cases.json"),
+                           str(tmp_path / "python_stdlib.zip"), str(tmp_path / "config.json")],
                           capture_output=True, text=True, cwd=REPO, timeout=300)
     assert proc.returncode == 0, proc.stderr
     pyodide = json.loads(proc.stdout)
     assert pyodide["python"].startswith("3.14")
     assert pyodide["answers"] == cpython_answers(bundle, cases)
+
+
+def test_pruned_stdlib_holds_every_module_the_checker_imports(real_bundle, tmp_path: Path):
+    """Run the worker's whole path in Pyodide with the full standard library and list what it
+    imports: every file must be in generator/render/pyodide-stdlib.txt (the site ships only those)."""
+    from generator.render.checker import stdlib_members
+
+    node = shutil.which("node")
+    cases = [{**case, "today": "2026-11-30", "anchors": {"start-date": "2026-07-01"}}
+             for case in parity_cases(real_bundle)]
+    (tmp_path / "engine.zip").write_bytes(engine_archive())
+    (tmp_path / "bundle.json").write_text(json.dumps(real_bundle), encoding="utf-8")
+    (tmp_path / "cases.json").write_text(json.dumps(cases), encoding="utf-8")
+    proc = subprocess.run([node, str(REPO / "tests" / "js" / "stdlib_modules.mjs"), str(tmp_path / "engine.zip"),
+                           str(tmp_path / "bundle.json"), str(tmp_path / "cases.json")],
+                          capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    needed = set(json.loads(proc.stdout)["files"])
+    missing = sorted(needed - set(stdlib_members()))
+    assert not missing, f"add to generator/render/pyodide-stdlib.txt: {missing}"

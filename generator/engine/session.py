@@ -35,8 +35,36 @@ def respond(bundle: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
     answer = evaluate(bundle, profile, request.get("insurers"), request.get("care_types"), request.get("year"))
     questions = rank_questions(bundle, answer, request.get("skipped") or [], answered_keys(bundle, profile))
     plan = action_plan(bundle, answer, request.get("today"), request.get("anchors") or {},
-                       request.get("site_url") or "/")
-    return {"answer": answer, "questions": questions, "plan": plan}
+                       request.get("site_url") or bundle.get("site_url") or "/")
+    skipped = set(request.get("skipped") or [])
+    return {"answer": answer, "questions": questions, "plan": plan,
+            "remaining": remaining(answer, {q["key"] for q in questions} - skipped)}
+
+
+def remaining(answer: dict[str, Any], open_keys: set[str]) -> int:
+    """About how many more answers settle the verdicts: the open questions on the shortest
+    path to each unknown contract, to each better tier still possible, and to each rule."""
+    keys: set[str] = set()
+
+    def add(leaves: list[dict[str, Any]]) -> None:
+        for leaf in leaves:
+            if leaf.get("fact"):
+                keys.add(question_key(leaf["fact"], leaf.get("year")))
+
+    for ins in answer["insurers"]:
+        for pol in ins["policies"]:
+            for c in pol["contracts"]:
+                if c["verdict"] == "unknown":
+                    add(c["needed"])
+                for t in c["tiers"]:
+                    if c["best_tier"] and t["tier"] == c["best_tier"]:
+                        break
+                    if t["verdict"] == "unknown":
+                        add(t["needed"])
+            for rule in pol["selective"]:
+                if rule["verdict"] == "unknown":
+                    add(rule["needed"])
+    return len(keys & open_keys)
 
 
 def _policies(bundle: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -118,7 +146,7 @@ def personal_calendar(bundle: dict[str, Any], request: dict[str, Any]) -> str:
         policy = policies[policy_id]
         wanted = {dl["id"] for dl in policy.get("deadlines", [])
                   if any(_relevant(dl, cid, request.get("year") or dl["contract_year"]) for cid in contracts)}
-        occs += [o for o in rules.occurrences(bundle, policy, request.get("site_url") or "/",
+        occs += [o for o in rules.occurrences(bundle, policy, request.get("site_url") or bundle.get("site_url") or "/",
                                               request.get("anchors") or {}) if o["deadline"] in wanted]
     return ical.calendar("Inkoopwijzer – mijn deadlines",
                          "Deadlines van de overeenkomsten die u in de checker koos.", occs)

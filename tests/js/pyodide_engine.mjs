@@ -1,5 +1,7 @@
 // Run the Inkoopwijzer engine in Pyodide under Node (the npm package, no network) and
 // print its answers as JSON. Usage: node pyodide_engine.mjs ENGINE.zip BUNDLE.json CASES.json
+// [STDLIB.zip CONFIG.json]: with the site's pruned standard library and its inlined lock, as
+// the browser boots it.
 // CASES.json: [{"profile": {...}, "insurers": [...]|null, "care_types": [...]|null, "year": N|null}]
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -9,9 +11,12 @@ const require = createRequire(import.meta.url);
 const pyodideDir = path.dirname(require.resolve("pyodide/package.json"));
 const { loadPyodide } = await import(path.join(pyodideDir, "pyodide.mjs"));
 
-const [engineZip, bundleFile, casesFile] = process.argv.slice(2);
+const [engineZip, bundleFile, casesFile, stdlibZip, configFile] = process.argv.slice(2);
 const started = Date.now();
-const pyodide = await loadPyodide({ indexURL: pyodideDir + path.sep });
+const options = { indexURL: pyodideDir + path.sep };
+if (stdlibZip) options.stdLibURL = stdlibZip;
+if (configFile) options.lockFileContents = JSON.parse(readFileSync(configFile, "utf8")).lock;
+const pyodide = await loadPyodide(options);
 const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
 pyodide.unpackArchive(new Uint8Array(readFileSync(engineZip)), "zip", { extractDir: sitePackages });
 pyodide.globals.set("BUNDLE_TEXT", readFileSync(bundleFile, "utf8"));

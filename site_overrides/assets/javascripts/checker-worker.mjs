@@ -1,7 +1,10 @@
 // Inkoopwijzer checker worker: runs the Python engine in Pyodide, off the main thread.
 // Everything is loaded from the site's own origin: the Pyodide runtime (npm package,
-// published under assets/pyodide/), the engine archive and the data bundle.
+// published under assets/pyodide/, with a standard library pruned to what the checker
+// imports), the engine archive and the data bundle. The lock file's needed part comes inlined
+// in checker-config.mjs, so it is never fetched.
 import { loadPyodide, version as pyodideVersion } from "../pyodide/pyodide.mjs";
+import { LOCK, STDLIB_ID } from "./checker-config.mjs";
 
 // Starting Pyodide means compiling its wasm and booting the interpreter: most of the
 // time to a first verdict. After the first visit the worker keeps a memory snapshot of
@@ -10,7 +13,8 @@ import { loadPyodide, version as pyodideVersion } from "../pyodide/pyodide.mjs";
 // instead of booting. Any failure falls back to a normal boot.
 const SNAPSHOT_CACHE = "inkoopwijzer-pyodide-snapshot";
 const INDEX_URL = new URL("../pyodide/", import.meta.url).href;
-const SNAPSHOT_KEY = new URL(`memory-snapshot-${pyodideVersion}.bin`, INDEX_URL).href;
+const SNAPSHOT_KEY = new URL(`memory-snapshot-${pyodideVersion}-${STDLIB_ID}.bin`, INDEX_URL).href;
+const BOOT = { indexURL: INDEX_URL, packages: [], lockFileContents: LOCK };
 
 async function snapshotCache() {
   try { return self.caches ? await self.caches.open(SNAPSHOT_CACHE) : null; } catch (err) { return null; }
@@ -43,20 +47,18 @@ async function bootPython() {
   const snapshot = await readSnapshot();
   if (snapshot) {
     try {
-      return { pyodide: await loadPyodide({ indexURL: INDEX_URL, packages: [], _loadSnapshot: snapshot }),
-               runtime: "snapshot" };
+      return { pyodide: await loadPyodide({ ...BOOT, _loadSnapshot: snapshot }), runtime: "snapshot" };
     } catch (err) {
       await dropSnapshot();
     }
   }
-  const pyodide = await loadPyodide({ indexURL: INDEX_URL, packages: [], _makeSnapshot: true });
+  const pyodide = await loadPyodide({ ...BOOT, _makeSnapshot: true });
   let made = null;
   try { made = pyodide.makeMemorySnapshot(); } catch (err) { made = null; }
   return { pyodide, runtime: "boot", made };
 }
 
-let runRequest = null;
-let parseProfile = null;
+let py = null;
 let ready = null;
 
 function progress(step, detail) {
@@ -79,18 +81,21 @@ async function start(engineUrl, bundleUrl) {
   pyodide.globals.set("BUNDLE_TEXT", bundle);
   pyodide.runPython(`
 import json
-from generator.engine import evaluate, ProfileError
+from generator.engine import ProfileError
 from generator.engine.profile import check_profile, parse_profile_json
+from generator.engine.session import personal_calendar, respond
 BUNDLE = json.loads(BUNDLE_TEXT)
 del BUNDLE_TEXT
 
-def run_request(text):
-    request = json.loads(text)
+def run_respond(text):
     try:
-        answer = evaluate(BUNDLE, request["profile"], request.get("insurers"), request.get("care_types"), request.get("year"))
+        out = respond(BUNDLE, json.loads(text))
     except ProfileError as exc:
-        answer = {"error": exc.problems}
-    return json.dumps(answer, sort_keys=True, allow_nan=False)
+        out = {"error": exc.problems}
+    return json.dumps(out, sort_keys=True, allow_nan=False)
+
+def run_calendar(text):
+    return personal_calendar(BUNDLE, json.loads(text))
 
 def parse_profile(text):
     # A profile from the URL fragment or an uploaded file: the CLI's strict reader and checks.
@@ -106,8 +111,8 @@ def parse_profile(text):
         answer = {"error": exc.problems}
     return json.dumps(answer, sort_keys=True, allow_nan=False)
 `);
-  runRequest = pyodide.globals.get("run_request");
-  parseProfile = pyodide.globals.get("parse_profile");
+  py = { respond: pyodide.globals.get("run_respond"), calendar: pyodide.globals.get("run_calendar"),
+         parse: pyodide.globals.get("parse_profile") };
   const total = performance.now() - t0;
   progress("ready", `klaar in ${Math.round(total)} ms`);
   if (booted.made) storeSnapshot(booted.made);  // in the background, after the engine is ready
@@ -123,12 +128,15 @@ self.onmessage = async (event) => {
       self.postMessage({ type: "ready", ...timing });
     } else if (msg.type === "parse") {
       await ready;
-      self.postMessage({ type: "parsed", id: msg.id, result: parseProfile(String(msg.text)) });
-    } else if (msg.type === "evaluate") {
+      self.postMessage({ type: "parsed", id: msg.id, result: py.parse(String(msg.text)) });
+    } else if (msg.type === "respond") {
       await ready;
       const t0 = performance.now();
-      const answer = runRequest(JSON.stringify(msg.request));
-      self.postMessage({ type: "result", id: msg.id, answer, ms: performance.now() - t0 });
+      const result = py.respond(JSON.stringify(msg.request));
+      self.postMessage({ type: "result", id: msg.id, result, ms: performance.now() - t0 });
+    } else if (msg.type === "calendar") {
+      await ready;
+      self.postMessage({ type: "calendar", id: msg.id, text: py.calendar(JSON.stringify(msg.request)) });
     }
   } catch (err) {
     self.postMessage({ type: "error", id: msg.id, message: String(err && err.message || err) });
