@@ -1,17 +1,27 @@
-"""Benchmark the in-browser checker in headless Chromium and print the figures.
+"""Benchmark the in-browser checker in headless Chromium against plain Pyodide, in one run.
 
     .venv/bin/python benchmarks/checker.py [--site DIR] [--runs N]
 
-Builds the real site (unless --site is given), serves it on 127.0.0.1 with cache
-headers like a production host, and measures with a persistent browser profile:
-  * page load -> first verdict, cold (empty cache) and warm (second visit);
-  * time per re-evaluation after a change (engine time in the worker and round trip);
-  * bytes transferred per load.
+Absolute times differ between machines (about 1.7x here), so the checker is measured side by
+side with references on the same origin, files and server, and reported as ratios:
+  * the checker: navigation start -> first question interactive, -> first verdict; cold
+    (fresh browser profile) and warm (second visit, HTTP cache and interpreter snapshot);
+  * a plain Pyodide page (the npm package exactly as published, served from the same origin
+    and server): navigation start -> loadPyodide() + one runPython, cold and warm;
+  * the floor: navigation start -> WebAssembly.compileStreaming(pyodide.asm.wasm);
+  * each unthrottled and under Chrome's "Fast 4G" network emulation (9 Mbit/s down,
+    1.5 Mbit/s up, 60 ms latency);
+  * a visitor who reads a policy page first (the page prefetches the checker's files in idle
+    time) and then opens the checker;
+  * re-evaluation after a change, and bytes transferred (the server compresses like a static
+    host: brotli when the browser accepts it, else gzip).
 """
 from __future__ import annotations
 
 import argparse
 import functools
+import gzip
+import shutil
 import statistics
 import sys
 import tempfile
@@ -25,9 +35,57 @@ sys.path.insert(0, str(REPO))
 
 from tests.browser import CHROMIUM_ARGS, chromium_path, wait_until  # noqa: E402
 
+try:  # most static hosts serve brotli to browsers that accept it; gzip otherwise
+    import brotli
+except ImportError:  # pragma: no cover - the test extra installs it
+    brotli = None
 
-class CachingHandler(SimpleHTTPRequestHandler):
-    """Static files with a year of caching for assets, like a CDN-less static host."""
+FAST_4G = {"offline": False, "latency": 60, "downloadThroughput": 9_000_000 / 8,
+           "uploadThroughput": 1_500_000 / 8, "connectionType": "cellular4g"}
+COMPRESSIBLE = (".html", ".js", ".mjs", ".css", ".json", ".wasm", ".zip", ".svg", ".xml", ".txt", ".ics", ".map")
+
+PLAIN_PAGE = """<!doctype html><meta charset="utf-8"><title>plain pyodide</title>
+<script type="module">
+import { loadPyodide } from "../pyodide/pyodide.mjs";
+const py = await loadPyodide({ indexURL: new URL("../pyodide/", location.href).href });
+py.runPython("1 + 1");
+window.__plain = performance.now();
+</script>"""
+FLOOR_PAGE = """<!doctype html><meta charset="utf-8"><title>wasm floor</title>
+<script type="module">
+await WebAssembly.compileStreaming(fetch("../pyodide/pyodide.asm.wasm"));
+window.__floor = performance.now();
+</script>"""
+
+
+class HostHandler(SimpleHTTPRequestHandler):
+    """Static files as a static host serves them: gzip on the wire, long caching for assets."""
+
+    cache: dict[tuple[str, str], bytes] = {}
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm",
+                      ".mjs": "text/javascript"}
+
+    def send_head(self):  # noqa: D401 - http.server API
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        accepted = self.headers.get("Accept-Encoding") or ""
+        encoding = "br" if "br" in accepted and brotli is not None else "gzip" if "gzip" in accepted else None
+        if not (encoding and path.is_file() and path.suffix in COMPRESSIBLE):
+            return super().send_head()
+        body = self.cache.get((str(path), encoding))
+        if body is None:
+            raw = path.read_bytes()
+            body = brotli.compress(raw, quality=11) if encoding == "br" else gzip.compress(raw, compresslevel=6, mtime=0)
+            self.cache[(str(path), encoding)] = body
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", encoding)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        import io
+
+        return io.BytesIO(body)
 
     def end_headers(self):
         if "/assets/" in self.path or "/checker/" in self.path and not self.path.endswith("/"):
@@ -41,7 +99,7 @@ class CachingHandler(SimpleHTTPRequestHandler):
 
 
 def serve(directory: Path):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(CachingHandler, directory=str(directory)))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(HostHandler, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
@@ -53,54 +111,110 @@ def build(out: Path) -> Path:
     return out
 
 
-def first_fact(page) -> str | None:
-    return page.evaluate("""() => {
-      const el = document.querySelector('.iw-field:not([hidden]) input[type=number]');
-      return el ? el.id : null; }""")
+def prepare(site: Path, into: Path) -> Path:
+    """A copy of the site plus the two reference pages (never part of the real site)."""
+    shutil.copytree(site, into)
+    # the reference: the npm package exactly as published (full standard library, lock file)
+    stock = REPO / "node_modules" / "pyodide"
+    (into / "__bench" / "pyodide").mkdir(parents=True)
+    for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"):
+        shutil.copy(stock / name, into / "__bench" / "pyodide" / name)
+    for name, html in (("plain", PLAIN_PAGE), ("floor", FLOOR_PAGE)):
+        (into / "__bench" / name).mkdir(parents=True)
+        (into / "__bench" / name / "index.html").write_text(html, encoding="utf-8")
+    return into
 
 
-SNAPSHOT_STORED = """caches.open("inkoopwijzer-pyodide-snapshot").then((c) => c.keys()).then((k) => k.length > 0)"""
+def transferred(sizes: list[dict]) -> int:
+    return sum(max(s["responseBodySize"], 0) + max(s["responseHeadersSize"], 0) for s in sizes)
 
 
-def measure(url: str, runs: int) -> dict:
+def visit(ctx, url: str, ready: str, value: str, throttle: bool, timeout: float = 240) -> tuple[float, int, dict]:
+    page = ctx.new_page()
+    if throttle:
+        cdp = ctx.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.emulateNetworkConditions", FAST_4G)
+    sizes: list[dict] = []
+    page.on("requestfinished", lambda r: sizes.append(r.sizes()))
+    page.goto(url)
+    wait_until(page, ready, timeout=timeout)
+    ms = page.evaluate(value)
+    extra = page.evaluate("window.__iwChecker || {}")
+    time.sleep(0.3)  # let late responses finish for the byte count
+    return ms, transferred(sizes), {"page": page, **extra}
+
+
+def measure(base: str, runs: int) -> dict:
     from playwright.sync_api import sync_playwright
 
-    results: dict = {"cold": [], "warm": [], "reeval_engine": [], "reeval_roundtrip": [],
-                     "bytes_cold": [], "bytes_warm": []}
+    r: dict[str, list] = {}
+
+    def add(key: str, value) -> None:
+        r.setdefault(key, []).append(value)
+
+    checker_ready = "window.__iwChecker && window.__iwChecker.firstEngineVerdictMs > 0"
     with sync_playwright() as p:
         for _ in range(runs):
-            with tempfile.TemporaryDirectory() as profile:
-                ctx = p.chromium.launch_persistent_context(profile, executable_path=chromium_path(),
-                                                           args=CHROMIUM_ARGS, headless=True)
-                for visit in ("cold", "warm"):
+            for throttle in (False, True):
+                net = "4g" if throttle else "lan"
+                for name, path, ready, value in (
+                        ("plain", "/__bench/plain/", "window.__plain > 0", "window.__plain"),
+                        ("floor", "/__bench/floor/", "window.__floor > 0", "window.__floor"),
+                        ("checker", "/checker/", checker_ready, "window.__iwChecker.firstEngineVerdictMs")):
+                    with tempfile.TemporaryDirectory() as profile:
+                        ctx = p.chromium.launch_persistent_context(profile, executable_path=chromium_path(),
+                                                                   args=CHROMIUM_ARGS, headless=True)
+                        for when in ("cold", "warm"):
+                            ms, size, extra = visit(ctx, base + path, ready, value, throttle)
+                            add(f"{name}_{when}_{net}", ms)
+                            add(f"{name}_{when}_{net}_bytes", size)
+                            if name == "checker":
+                                add(f"checker_question_{when}_{net}", extra.get("firstQuestionMs", 0))
+                                add(f"checker_shown_{when}_{net}", extra.get("firstVerdictMs", 0))
+                                add(f"checker_worker_{when}_{net}", extra.get("workerStartedMs", 0))
+                                if when == "cold":  # a visitor's browser stores the interpreter snapshot
+                                    wait_until(extra["page"], "caches.open('inkoopwijzer-pyodide-snapshot')"
+                                               ".then(c => c.keys()).then(k => k.length > 0)", timeout=120)
+                                if when == "warm" and not throttle:
+                                    reevaluate(extra["page"], add)
+                            extra["page"].close()
+                        ctx.close()
+                # a reader of a policy page who opens the checker afterwards (prefetched files)
+                with tempfile.TemporaryDirectory() as profile:
+                    ctx = p.chromium.launch_persistent_context(profile, executable_path=chromium_path(),
+                                                               args=CHROMIUM_ARGS, headless=True)
                     page = ctx.new_page()
-                    transferred = []
-                    page.on("requestfinished", lambda r: transferred.append(r.sizes()))
-                    page.goto(url)
-                    wait_until(page, "window.__iwChecker && window.__iwChecker.firstVerdictMs > 0", timeout=120)
-                    state = page.evaluate("window.__iwChecker")
-                    results[visit].append(state["firstVerdictMs"])
-                    results.setdefault(f"pyodide_{visit}", []).append(state.get("pyodideMs", 0))
-                    results.setdefault(f"worker_start_{visit}", []).append(state.get("workerStartedMs", 0))
-                    results[f"bytes_{visit}"].append(
-                        sum(s["responseBodySize"] + s["responseHeadersSize"] for s in transferred))
-                    results.setdefault(f"runtime_{visit}", []).append(state.get("runtime", "?"))
-                    if visit == "cold":  # let the worker store its interpreter snapshot, as a visitor's would
-                        wait_until(page, SNAPSHOT_STORED, timeout=60)
-                    if visit == "warm":
-                        field = first_fact(page)
-                        for value in range(40, 160, 12):
-                            before = page.evaluate("window.__iwChecker.requests")
-                            page.fill(f"#{field}", str(value))
-                            wait_until(page, f"window.__iwChecker.requests > {before}")
-                            wait_until(page, "document.querySelector('.iw-results').getAttribute('aria-busy') === 'false'")
-                            time.sleep(0.15)
-                            state = page.evaluate("window.__iwChecker")
-                            results["reeval_engine"].append(state["lastEvaluationMs"])
-                            results["reeval_roundtrip"].append(state["roundTripMs"])
+                    if throttle:
+                        cdp = ctx.new_cdp_session(page)
+                        cdp.send("Network.enable")
+                        cdp.send("Network.emulateNetworkConditions", FAST_4G)
+                    page.goto(base + "/beleid/")
+                    wait_until(page, "window.__iwPrefetched === true", timeout=240)
                     page.close()
-                ctx.close()
-    return results
+                    ms, _, extra = visit(ctx, base + "/checker/", checker_ready,
+                                         "window.__iwChecker.firstEngineVerdictMs", throttle)
+                    add(f"checker_prefetched_{net}", ms)
+                    extra["page"].close()
+                    ctx.close()
+    return r
+
+
+def reevaluate(page, add) -> None:
+    """Answer a few questions on the card and time each new verdict."""
+    for _ in range(6):
+        before = page.evaluate("window.__iwChecker.requests")
+        choice = page.locator(".iw-question .iw-choice").first
+        if not choice.count():
+            return
+        choice.click()
+        try:
+            wait_until(page, f"window.__iwChecker.requests > {before} && window.__iwChecker.idle", timeout=30)
+        except TimeoutError:
+            return
+        state = page.evaluate("window.__iwChecker")
+        add("reeval_engine", state["lastEvaluationMs"])
+        add("reeval_roundtrip", state["roundTripMs"])
 
 
 def main() -> int:
@@ -110,29 +224,51 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         site = args.site or build(Path(tmp) / "site")
-        server, base = serve(site)
+        served = prepare(site, Path(tmp) / "served")
+        server, base = serve(served)
         try:
-            r = measure(f"{base}/checker/", args.runs)
+            r = measure(base, args.runs)
         finally:
             server.shutdown()
 
-    def row(name: str, values: list[float], unit: str) -> str:
-        return (f"| {name:<38} | {statistics.median(values):>10.1f} | {min(values):>10.1f} | "
-                f"{max(values):>10.1f} | {unit:<5} | {len(values):>3} |")
+    med = {k: statistics.median(v) for k, v in r.items() if v and all(isinstance(x, (int, float)) for x in v)}
+    print(f"encoding on the wire: {'brotli' if brotli else 'gzip'}; {args.runs} run(s); medians")
+    print("| measure                                             | LAN        | Fast 4G    |")
+    print("|-----------------------------------------------------|------------|------------|")
 
-    print("| measure                                | median     | min        | max        | unit  | n   |")
-    print("|----------------------------------------|------------|------------|------------|-------|-----|")
-    print(row("page load -> first verdict (cold cache)", r["cold"], "ms"))
-    print(row("page load -> first verdict (warm cache)", r["warm"], "ms"))
-    print(row("  of which: loadPyodide (cold)", r["pyodide_cold"], "ms"))
-    print(row("  of which: loadPyodide (warm)", r["pyodide_warm"], "ms"))
-    print(row("  worker started after page start (warm)", r["worker_start_warm"], "ms"))
-    for visit in ("cold", "warm"):
-        print(f"| interpreter on {visit} visits: {', '.join(r[f'runtime_{visit}']):<44} |")
-    print(row("re-evaluation, engine in worker", r["reeval_engine"], "ms"))
-    print(row("re-evaluation, change -> verdict", r["reeval_roundtrip"], "ms"))
-    print(row("bytes transferred, cold load", [b / 1024 for b in r["bytes_cold"]], "KiB"))
-    print(row("bytes transferred, warm load", [b / 1024 for b in r["bytes_warm"]], "KiB"))
+    def row(label: str, key: str, unit: str = "ms", scale: float = 1.0) -> None:
+        cells = []
+        for net in ("lan", "4g"):
+            k = key.format(net=net)
+            cells.append(f"{med[k] / scale:>8.0f} {unit}" if k in med else "       –   ")
+        print(f"| {label:<51} | {cells[0]:>10} | {cells[1]:>10} |")
+
+    def ratio(label: str, num: str, den: str) -> None:
+        cells = []
+        for net in ("lan", "4g"):
+            a, b = num.format(net=net), den.format(net=net)
+            cells.append(f"{med[a] / med[b]:>9.2f}x" if a in med and b in med and med[b] else "        – ")
+        print(f"| {label:<51} | {cells[0]:>10} | {cells[1]:>10} |")
+
+    row("checker: first question interactive, cold", "checker_question_cold_{net}")
+    row("checker: first verdict shown (precomputed), cold", "checker_shown_cold_{net}")
+    row("checker: first verdict from Python in the browser, cold", "checker_cold_{net}")
+    row("checker: first verdict from Python in the browser, warm", "checker_warm_{net}")
+    row("checker: first verdict after reading a policy page", "checker_prefetched_{net}")
+    row("plain Pyodide page (loadPyodide + runPython), cold", "plain_cold_{net}")
+    row("plain Pyodide page, warm", "plain_warm_{net}")
+    row("floor: compileStreaming(pyodide.asm.wasm), cold", "floor_cold_{net}")
+    ratio("ratio shown / plain, cold (target <= 0.6)", "checker_shown_cold_{net}", "plain_cold_{net}")
+    ratio("ratio Python verdict / plain, cold", "checker_cold_{net}", "plain_cold_{net}")
+    ratio("ratio Python verdict / plain, warm (target <= 0.25)", "checker_warm_{net}", "plain_warm_{net}")
+    ratio("ratio checker / floor, cold", "checker_cold_{net}", "floor_cold_{net}")
+    row("bytes transferred, checker cold", "checker_cold_{net}_bytes", "kB", 1000)
+    row("bytes transferred, checker warm", "checker_warm_{net}_bytes", "kB", 1000)
+    row("bytes transferred, plain Pyodide cold", "plain_cold_{net}_bytes", "kB", 1000)
+    if "reeval_engine" in med:
+        print(f"| {'re-evaluation: engine in the worker':<51} | {med['reeval_engine']:>7.1f} ms |            |")
+        print(f"| {'re-evaluation: change -> new verdict on screen':<51} | {med['reeval_roundtrip']:>7.1f} ms |"
+              "            |")
     return 0
 
 

@@ -14,7 +14,6 @@ from .model import Catalog
 # What the browser's engine never reads: left out of the checker's bundle to keep it small.
 BROWSER_UNUSED_POLICY_FIELDS = ("changes", "tariffs", "open_questions", "summary", "definitions", "not_encoded",
                                 "completeness_note", "cite")
-START_QUESTIONS = 8
 
 
 def engine_bundle(catalog: Catalog, compact: bool = False) -> dict[str, Any]:
@@ -38,18 +37,25 @@ def engine_bundle(catalog: Catalog, compact: bool = False) -> dict[str, Any]:
         return bundle
     bundle["policies"] = [{k: v for k, v in p.items() if k not in BROWSER_UNUSED_POLICY_FIELDS} for p in policies]
     bundle["registers"] = {k: {f: v[f] for f in ("name", "kind") if f in v} for k, v in reg["registers"].items()}
-    bundle["start"] = start_questions(bundle)
     return bundle
 
 
-def start_questions(bundle: dict[str, Any]) -> dict[str, list[str]]:
-    """The first questions the engine asks an empty profile, per care type and contract year."""
-    from .engine import evaluate
-    from .engine.questions import rank_questions
+def scopes(bundle: dict[str, Any]) -> list[tuple[str, int, list[str]]]:
+    """Every (care type, contract year) with policies, and the insurers that have one."""
+    out: dict[tuple[str, int], set[str]] = {}
+    for p in bundle["policies"]:
+        for ct in p["care_types"]:
+            for year in p["contract_years"]:
+                out.setdefault((ct, year), set()).add(p["insurer"])
+    return [(ct, year, sorted(insurers)) for (ct, year), insurers in sorted(out.items())]
 
-    scopes = sorted({(ct, year) for p in bundle["policies"] for ct in p["care_types"] for year in p["contract_years"]})
-    out = {}
-    for ct, year in scopes:
-        answer = evaluate(bundle, {"facts": {}}, None, [ct], year)
-        out[f"{ct}@{year}"] = [q["key"] for q in rank_questions(bundle, answer)[:START_QUESTIONS]]
-    return out
+
+def start_responses(bundle: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The engine's first round for an empty profile, per care type and contract year (all
+    insurers): the checker shows it, and asks its first question, before Python has started in
+    the browser. Exactly what the engine in the browser would answer."""
+    from .engine.session import respond
+
+    return {f"{ct}-{year}": respond(bundle, {"profile": {"facts": {}}, "insurers": insurers, "care_types": [ct],
+                                              "year": year})
+            for ct, year, insurers in scopes(bundle)}

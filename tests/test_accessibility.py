@@ -47,7 +47,7 @@ def test_no_serious_or_critical_axe_violations(site: Path, name: str):
         page = context.new_page()
         page.goto(base + PAGES[name])
         if name == "checker":
-            wait_until(page, "window.__iwChecker && window.__iwChecker.firstVerdictMs > 0")
+            wait_until(page, "window.__iwChecker && window.__iwChecker.firstEngineVerdictMs > 0")
             page.locator("details.iw-why").first.evaluate("d => d.open = true")
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")

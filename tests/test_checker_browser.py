@@ -21,7 +21,7 @@ from .tree import make_project
 
 pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parent.parent
-READY = "window.__iwChecker && window.__iwChecker.firstVerdictMs > 0"
+READY = "window.__iwChecker && window.__iwChecker.firstEngineVerdictMs > 0"
 IDLE = "window.__iwChecker && window.__iwChecker.idle"
 VGZ_2024 = {"care_type": "fysiotherapie", "year": 2024, "insurers": ["vgz"]}
 

@@ -323,7 +323,7 @@ def test_no_script_runs_in_the_browser(builds, family):
             page.goto(f"{base}/{path}")
             page.wait_for_load_state("load")
             if path == "checker/":
-                wait_until(page, "window.__iwChecker && window.__iwChecker.firstVerdictMs > 0")
+                wait_until(page, "window.__iwChecker && window.__iwChecker.firstEngineVerdictMs > 0")
                 for details in page.locator("details").all()[:6]:
                     details.evaluate("d => d.open = true")
             if path == "":

@@ -11,7 +11,7 @@ import json
 import zipfile
 from pathlib import Path
 
-from ..bundle import engine_bundle
+from ..bundle import engine_bundle, start_responses
 from ..errors import InkoopwijzerError
 from ..escape import json_text
 from ..model import Catalog
@@ -92,9 +92,13 @@ def checker_files(catalog: Catalog, pyodide: Path, site_url: str) -> dict[str, s
     stdlib = pruned_stdlib(pyodide)
     bundle = engine_bundle(catalog, compact=True)
     bundle["site_url"] = site_url  # links in calendar descriptions: the same as the public feeds'
-    return {
+    files: dict[str, str | bytes] = {
         "checker/engine.zip": engine_archive(),
         "checker/bundle.json": json_text(bundle, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
         "assets/pyodide/python_stdlib.zip": stdlib,
         "assets/javascripts/checker-config.mjs": worker_config(pyodide, stdlib),
     }
+    for scope, response in start_responses(bundle).items():
+        files[f"checker/start/{scope}.json"] = json_text(response, ensure_ascii=False, sort_keys=True,
+                                                          separators=(",", ":"))
+    return files

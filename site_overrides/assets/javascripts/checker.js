@@ -140,8 +140,25 @@
     this.anchors = frag.anchors;
     this.scope = this.validScope(frag.scope) || this.defaultScope();
     this.chosen = null;    // contracts picked for the personal calendar (null: the defaults)
+    this.firstEngineVerdictMs = null;
     this.build();
   }
+
+  /* The engine's first round for an empty profile, computed by the same engine at build time:
+     shown (and its first question asked) until Python has started in this browser. */
+  Checker.prototype.loadStart = function () {
+    var self = this, scope = JSON.stringify(this.scope);
+    var defaults = this.insurersFor(this.scope.care_type, this.scope.year);
+    if (this.pendingProfileText || Object.keys(this.profile).length || this.skipped.length ||
+        JSON.stringify(this.scope.insurers) !== JSON.stringify(defaults)) return;
+    var url = new URL("checker/start/" + this.scope.care_type + "-" + this.scope.year + ".json", siteBase()).href;
+    fetch(url).then(function (r) { return r.ok ? r.json() : null; }).then(function (out) {
+      if (!out || JSON.stringify(self.scope) !== scope || Object.keys(self.profile).length || self.skipped.length) return;
+      if (self.response && !self.response.precomputed) return;  // the engine has already answered
+      out.precomputed = true;
+      self.show(out);
+    }).catch(function () { /* the engine answers when it is ready */ });
+  };
 
   Checker.prototype.careTypes = function () {
     var cts = {};
@@ -225,7 +242,7 @@
     this.renderCard();
     this.renderSummary();
     if (this.pendingProfileText) this.parseProfile(this.pendingProfileText);
-    else this.evaluate();
+    else { this.loadStart(); this.evaluate(); }
   };
 
   Checker.prototype.buildScope = function () {
@@ -271,6 +288,7 @@
     this.buildScope();
     if (this.showAll) this.buildForm();
     this.renderCard();
+    this.loadStart();
     this.evaluate();
   };
 
@@ -314,8 +332,7 @@
       var next = this.response.questions.filter(function (q) { return open(q.key); })[0];
       return next ? next.key : null;
     }
-    var start = (this.bundle.start || {})[this.scope.care_type + "@" + this.scope.year] || [];
-    return start.filter(open)[0] || null;
+    return null;
   };
 
   Checker.prototype.questionText = function (fact, year) {
@@ -325,6 +342,11 @@
   Checker.prototype.renderCard = function () {
     var self = this, key = this.nextKey();
     this.card.innerHTML = "";
+    if (!this.response) {
+      this.card.appendChild(el("h2", { id: "iw-question-title", text: "Even geduld" }));
+      this.card.appendChild(el("p", { text: "De eerste vraag wordt klaargezet…" }));
+      return;
+    }
     var left = this.response && !this.response.error ? this.response.remaining : null;
     this.card.appendChild(el("p", { "class": "iw-progress", text: left === null ? "" : left === 0
       ? (key ? "De hoofduitkomst staat vast; de volgende vragen verfijnen haar nog." : "Genoeg antwoorden voor de uitkomst.")
@@ -565,21 +587,28 @@
       this.publish(msg.ms);
       return;
     }
+    if (this.firstEngineVerdictMs === null) this.firstEngineVerdictMs = performance.now();
+    this.status.textContent = this.notice || "Uitkomst bijgewerkt. Uw gegevens blijven in deze browser.";
+    this.show(out, msg.ms);
+  };
+
+  Checker.prototype.show = function (out, engineMs) {
     this.response = out;
     if (this.firstVerdictMs === null) this.firstVerdictMs = performance.now();
-    this.status.textContent = this.notice || "Uitkomst bijgewerkt. Uw gegevens blijven in deze browser.";
     this.renderCard();
     if (this.showAll) this.buildForm();
     this.renderSummary();
     this.renderResults();
     this.renderPlan();
-    this.publish(msg.ms);
+    this.publish(engineMs);
   };
 
   /* Timing for tests and benchmarks: from navigation start (performance.now()). */
   Checker.prototype.publish = function (engineMs) {
     window.__iwChecker = Object.assign({
-      firstQuestionMs: this.firstQuestionMs, firstVerdictMs: this.firstVerdictMs, lastEvaluationMs: engineMs,
+      firstQuestionMs: this.firstQuestionMs, firstVerdictMs: this.firstVerdictMs,
+      firstEngineVerdictMs: this.firstEngineVerdictMs, precomputed: !!(this.response && this.response.precomputed),
+      lastEvaluationMs: engineMs,
       roundTripMs: this.sentAt ? performance.now() - this.sentAt : null, requests: this.requestId,
       idle: !!this.idle, remaining: this.response ? this.response.remaining : null,
       answered: this.answeredKeys().length, current: this.nextKey() }, this.workerTiming || {});
