@@ -745,10 +745,12 @@ def _check_criterion(cat: Catalog, scope: _PolicyScope, doc: Document, ctx: _Ctx
     elif kind == "held":
         fact_of({"held"}, "a 'held' fact (a registration over time)")
     elif kind == "contract-year":
+        # a contract may run on into later policies' years ('continues'), so its conditions may
+        # name years after this policy's own; never years before it
         for j, year in enumerate(crit.years):
-            if scope.contract_years and year not in scope.contract_years:
+            if scope.contract_years and year < min(scope.contract_years):
                 ctx.error(doc, path + ("years", j),
-                          f"{year} is not one of this policy's contract years "
+                          f"{year} lies before this policy's contract years "
                           f"{', '.join(map(str, scope.contract_years))}")
     elif kind == "is" or kind == "registered":
         fact_of({"boolean"}, "a boolean fact")

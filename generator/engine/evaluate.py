@@ -782,7 +782,7 @@ def _flags(results: list[Result], notes: list[dict[str, Any]]) -> list[dict[str,
             if node.guideline is not None:
                 flags.append({"kind": "guideline", "id": node.node.get("id"),
                               "text": f"Richtlijn, door de verzekeraar gewogen: {node.label}"})
-            if node.node.get("incomplete"):
+            if node.node.get("incomplete") and node.status != MET:  # a met open 'any' rests on what is listed
                 flags.append({"kind": "incomplete", "id": node.node.get("id"),
                               "text": f"De bron noemt deze lijst onvolledig: {node.label}"})
     return _merge_flags(flags)
