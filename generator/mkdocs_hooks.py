@@ -20,6 +20,7 @@ from generator.errors import InkoopwijzerError, Problem
 from generator.escape import terminal
 from generator.pagecheck import duplicate_ids
 from generator.render.checker import PYODIDE_FILES, checker_files, pyodide_dir
+from generator.render.method import omissions_section
 from generator.render.site import render_site
 from generator.validate import load_catalog
 
@@ -58,6 +59,11 @@ def on_files(files: Files, config) -> Files:
     intro = Path(home.abs_src_path).read_text(encoding="utf-8") if home and home.abs_src_path else "# Inkoopwijzer\n"
     if home is not None:
         files.remove(home)
+    method = files.get_file_from_path("methode.md")
+    if method is not None and method.abs_src_path:
+        text = Path(method.abs_src_path).read_text(encoding="utf-8") + omissions_section(catalog)
+        files.remove(method)
+        files.append(File.generated(config, "methode.md", content=text))
     site_url = config.site_url or "http://127.0.0.1:8000/"
     taken = {f.dest_uri: f.src_uri for f in files}
 
