@@ -827,15 +827,39 @@
       block.appendChild(el("p", {}, [el("label", { "for": box.id, "class": "iw-inline" }, [box, " In mijn agenda-bestand"])]));
       self.plan.appendChild(block);
     });
-    var feed = new URL("agenda/" + this.scope.insurers[0] + ".ics", siteBase());
     this.plan.appendChild(el("p", { "class": "iw-plan-tools" }, [
       el("button", { type: "button", "class": "md-button md-button--primary", text: "Agenda-bestand downloaden (.ics)",
-                     onclick: function () { self.calendar(); } }), " ",
-      el("a", { href: new URL("agenda/", siteBase()).href, text: "Abonneren op de agenda van een verzekeraar" })]));
+                     onclick: function () { self.calendar(); } })]));
     this.plan.appendChild(el("p", { "class": "iw-plan-note", text: "Het agenda-bestand bevat precies de deadlines van de " +
       "overeenkomsten die u aanvinkt, met dezelfde kenmerken als de openbare agenda's: abonneert u later, dan " +
       "staan ze er niet dubbel in." }));
-    this.feedUrl = feed.href;
+    this.plan.appendChild(this.subscribeLinks(plan));
+  };
+
+  /* Subscribe to the public feed of each insurer for this care type: webcal, Google Agenda,
+     Outlook, and the address to copy. A subscription follows every later change. */
+  Checker.prototype.subscribeLinks = function (plan) {
+    var self = this, seen = {}, items = [];
+    var site = new URL(this.bundle.site_url || siteBase().href);
+    plan.forEach(function (item) {
+      if (seen[item.insurer] || !item.deadlines.length) return;
+      seen[item.insurer] = true;
+      var feed = new URL("agenda/" + item.insurer + "/" + self.scope.care_type + ".ics", site).href;
+      var webcal = feed.replace(/^https?:/, "webcal:");
+      var name = "Inkoopwijzer – " + self.bundle.insurers[item.insurer].short_name + " " +
+                 (self.bundle.care_types[self.scope.care_type] || { name: "" }).name;
+      items.push(el("li", { "data-feed": feed }, [
+        el("strong", { text: self.bundle.insurers[item.insurer].short_name + ": " }),
+        el("a", { href: webcal, text: "abonneren" }), " · ",
+        el("a", { href: "https://calendar.google.com/calendar/r?cid=" + encodeURIComponent(webcal),
+                  rel: "noopener noreferrer external", text: "Google Agenda" }), " · ",
+        el("a", { href: "https://outlook.live.com/calendar/0/addfromweb?url=" + encodeURIComponent(feed) +
+                        "&name=" + encodeURIComponent(name), rel: "noopener noreferrer external", text: "Outlook" }),
+        " · adres: ", el("code", { text: feed })]));
+    });
+    if (!items.length) return el("span");
+    return el("div", { "class": "iw-subscribe" }, [el("p", { text: "Of abonneer op de openbare agenda van de verzekeraar:" }),
+                                                   el("ul", {}, items)]);
   };
 
   Checker.prototype.calendar = function () {
