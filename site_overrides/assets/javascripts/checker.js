@@ -842,7 +842,7 @@
     var self = this, seen = {}, items = [];
     var site = new URL(this.bundle.site_url || siteBase().href);
     plan.forEach(function (item) {
-      if (seen[item.insurer] || !item.deadlines.length) return;
+      if (seen[item.insurer] || !item.deadlines.some(function (d) { return !d.relative; })) return;  // a feed holds dated events only
       seen[item.insurer] = true;
       var feed = new URL("agenda/" + item.insurer + "/" + self.scope.care_type + ".ics", site).href;
       var webcal = feed.replace(/^https?:/, "webcal:");
