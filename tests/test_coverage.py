@@ -92,6 +92,36 @@ def test_every_policy_with_a_source_text_has_ties(catalog):
     assert not missing, f"no ties for {missing}"
 
 
+# ------------------------------------------------------------------ how every source relates to its policies
+
+def test_a_change_list_compares_a_policy_with_the_year_before_it(catalog):
+    """A source's change list ('wijzigingen ten opzichte van vorig jaar') leads from the year
+    before the policy's first contract year into that year."""
+    wrong = [f"{key}: {ch.id} {ch.from_year}->{ch.to_year}" for key, rec in sorted(catalog.policies.items())
+             for ch in rec.policy.changes
+             if (ch.from_year, ch.to_year) != (rec.policy.contract_years[0] - 1, rec.policy.contract_years[0])]
+    assert not wrong, "changes not against the previous year:\n" + "\n".join(wrong)
+
+
+def test_a_source_describes_at_most_one_policy_in_full(catalog):
+    """A policy document describes its own years in full; the earlier years it mentions in passing
+    (a 'Beleid 2023' column, a change list, running contracts) become partial policies, never a
+    second full one, and never a later one than the document's own."""
+    by_source: dict[str, list] = {}
+    for key, rec in catalog.policies.items():
+        for source in rec.policy.sources:
+            by_source.setdefault(source, []).append((rec.policy.contract_years[-1], key, rec.policy.completeness))
+    wrong = []
+    for source, policies in sorted(by_source.items()):
+        full = [(last, key) for last, key, completeness in policies if completeness == "full"]
+        if len(full) > 1:
+            wrong.append(f"{source}: {len(full)} full policies {sorted(k for _, k in full)}")
+        elif full:
+            later = [key for last, key, _ in policies if last > full[0][0]]
+            wrong += [f"{source}: partial {key} is later than the full {full[0][1]}" for key in later]
+    assert not wrong, "\n".join(wrong)
+
+
 # ------------------------------------------------------------------ the check on a source of its own
 
 SOURCE_TEXT = """Inkoopbeleid Fysiotherapie 2026
