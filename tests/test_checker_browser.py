@@ -151,6 +151,13 @@ def test_the_action_plan_lists_the_deadlines_of_the_contract_and_its_year(site: 
             past_seen = past_seen or past
             assert past or not past_seen, "an upcoming deadline after a past one"
 
+        # subscribing: each link is the insurer's public feed for this care type, and it exists
+        feeds = page.locator(".iw-subscribe li").evaluate_all("els => els.map(e => e.dataset.feed)")
+        assert feeds, "no subscribe links"
+        for feed in feeds:
+            assert (site / urlparse(feed).path.lstrip("/")).is_file(), feed
+        assert page.locator(".iw-subscribe a[href^='webcal://']").count() == len(feeds)
+
         # the personal calendar: the same events as the public feed (UIDs, moments, wording)
         with page.expect_download() as download:
             page.get_by_role("button", name="Agenda-bestand downloaden (.ics)").click()
