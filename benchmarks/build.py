@@ -31,11 +31,11 @@ t0 = time.perf_counter()
 if stage == "generate":
     from generator.validate import load_catalog
     from generator.render.site import render_site
-    from generator.render.checker import checker_files
+    from generator.render.checker import checker_files, pyodide_dir
     cat, problems = load_catalog(project / "policies")
     assert cat is not None, [str(p) for p in problems if p.severity == "error"][:5]
     files = render_site(cat, "# Inkoopwijzer\n", "http://127.0.0.1:8000/")
-    files.update(checker_files(cat))
+    files.update(checker_files(cat, pyodide_dir(Path({repo!r})), "http://127.0.0.1:8000/"))
     extra = {{"files": len(files), "policies": len(cat.policies)}}
 else:
     from generator.build import build_site
@@ -64,7 +64,7 @@ def main() -> int:
         for scale in args.scales:
             project = Path(tmp) / f"x{scale}"
             project.mkdir()
-            # scale = insurers x years: 10x = 5 insurers x 2 years, 100x = 25 x 4
+            # scale = clones x year shifts: 10x = 4 clones x 2 years (+ the real data), 100x = 24 x 4
             years = 1 if scale < 10 else 2 if scale < 100 else 4
             insurers = max(0, scale // years - 1)
             counts = make_corpus(project, insurers, years)

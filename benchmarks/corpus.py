@@ -52,30 +52,41 @@ def make_corpus(dest: Path, insurers: int, years: int) -> dict[str, int]:
     for src in all_sources:
         by_insurer.setdefault(src["insurer"], []).append(src)
     synthetic_sources = []
+    all_ids = {src["id"] for src in all_sources}
     count = 0
     for n in range(insurers):
-        for original in sorted({t.parent.name for t in templates}):
-            iid = f"synth{n:03d}-{original}"
-            (policies / iid).mkdir(exist_ok=True)
-            index = yaml.safe_load((policies / original / "index.yaml").read_text(encoding="utf-8"))
-            index["name"] = f"{index['name']} (synthetisch {n})"
-            index["short_name"] = f"{index['short_name']}-{n}"
-            (policies / iid / "index.yaml").write_text(yaml.safe_dump(index, allow_unicode=True), encoding="utf-8")
-            renames = {}
-            for k, src in enumerate(by_insurer.get(original, [])):
-                # year-free ids: the year shift below must not rewrite them
-                clone = dict(src, id=f"{iid}-bron-{k}", insurer=iid)
-                renames[src["id"]] = clone["id"]
-                synthetic_sources.append(clone)
-            for template in templates:
-                if template.parent.name != original:
-                    continue
-                text = template.read_text(encoding="utf-8")
-                for old, new in sorted(renames.items(), key=lambda kv: -len(kv[0])):
-                    text = re.sub(rf"\b{re.escape(old)}\b", new, text)
-                for offset in range(years):
+        for offset in range(years):
+            for original in sorted({t.parent.name for t in templates}):
+                # one synthetic insurer per clone and year shift: references between its
+                # policies (continues, sources) stay intact
+                iid = f"synth{n:03d}y{offset}-{original}"
+                (policies / iid).mkdir(exist_ok=True)
+                index = yaml.safe_load((policies / original / "index.yaml").read_text(encoding="utf-8"))
+                index["name"] = f"{index['name']} (synthetisch {n}.{offset})"
+                index["short_name"] = f"{index['short_name']}-{n}.{offset}"
+                (policies / iid / "index.yaml").write_text(yaml.safe_dump(index, allow_unicode=True),
+                                                           encoding="utf-8")
+                renames = {f"{original}/": f"{iid}/"}
+                for k, src in enumerate(by_insurer.get(original, [])):
+                    # year-free ids: the year shift below must not rewrite them
+                    clone = dict(src, id=f"{iid}-bron-{k}", insurer=iid)
+                    renames[src["id"]] = clone["id"]
+                    synthetic_sources.append(clone)
+                for template in templates:
+                    if template.parent.name != original:
+                        continue
+                    text = template.read_text(encoding="utf-8")
+                    for old, new in sorted(renames.items(), key=lambda kv: -len(kv[0])):
+                        text = re.sub(rf"(?<![\w-]){re.escape(old)}" + (r"\b" if not old.endswith("/") else ""), new, text)
+                    # other insurers' source ids (named in conflict notes) keep their year
+                    kept = {f"@@source{k}@@": sid for k, sid in enumerate(sorted(all_ids, key=len, reverse=True))}
+                    for token, sid in kept.items():
+                        text = re.sub(rf"(?<![\w-]){re.escape(sid)}(?![\w-])", token, text)
+                    text = shift_years(text, offset)
+                    for token, sid in kept.items():
+                        text = text.replace(token, sid)
                     stem = YEAR.sub(lambda m: str(int(m.group(1)) + offset), template.stem)
-                    (policies / iid / f"{stem}.yaml").write_text(shift_years(text, offset), encoding="utf-8")
+                    (policies / iid / f"{stem}.yaml").write_text(text, encoding="utf-8")
                     count += 1
     (policies / "registry" / "sources" ).mkdir(exist_ok=True)
     (policies / "registry" / "sources" / "synthetic.yaml").write_text(
