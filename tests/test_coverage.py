@@ -122,6 +122,24 @@ def test_a_source_describes_at_most_one_policy_in_full(catalog):
     assert not wrong, "\n".join(wrong)
 
 
+def test_what_an_addendum_document_adds_is_marked_as_added_by_it(catalog):
+    """An amendment published as a document of its own (an addendum, a news item): every contract,
+    requirement and deadline taken from that document is `introduced_by` it, so the policy page
+    and the calendar show it as added on the amendment's date."""
+    wrong = []
+    for key, rec in sorted(catalog.policies.items()):
+        p = rec.policy
+        own = {(a.cite.source or p.sources[0]): a.id for a in p.amendments}
+        for source, amendment in own.items():
+            if source == p.sources[0]:
+                continue  # an amendment inside the policy's own document marks what it says item by item
+            for kind in ("contracts", "requirements", "deadlines"):
+                wrong += [f"{key}: {kind} {item.id} cites {source} but is not introduced by {amendment}"
+                          for item in getattr(p, kind)
+                          if (item.cite.source or p.sources[0]) == source and item.introduced_by != amendment]
+    assert not wrong, "\n".join(wrong)
+
+
 # ------------------------------------------------------------------ the check on a source of its own
 
 SOURCE_TEXT = """Inkoopbeleid Fysiotherapie 2026
