@@ -76,23 +76,14 @@ def markdown(value: Any) -> str:
     if value is None:
         return ""
     text = _printable(str(value), keep_newlines=False)
-    out = []
-    for ch in text:
-        if ch in _MD_BACKSLASHABLE:
-            out.append("\\" + ch)
-        elif ch == "&":
-            out.append("&amp;")
-        elif ch == "<":
-            out.append("&lt;")
-        elif ch == ">":
-            out.append("&gt;")
-        elif ch == '"':
-            out.append("&quot;")
-        elif ch == "=":
-            out.append("&#61;")  # no setext underline, no attribute=value
-        else:
-            out.append(ch)
-    return "".join(out)
+    # str.translate: one C-level pass (a per-character loop was a tenth of generation time)
+    return text.translate(_MD_TABLE)
+
+
+_MD_TABLE = {ord(ch): "\\" + ch for ch in _MD_BACKSLASHABLE} | {
+    ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;",
+    ord("="): "&#61;",  # no setext underline, no attribute=value
+}
 
 
 # ----------------------------------------------------------------------------- ICS

@@ -616,28 +616,64 @@ def _open_leaves(r: Result) -> Iterator[Result]:
 
 def _thresholds(policy: dict[str, Any], facts: dict[str, Any], fact_id: str, year: int | None) -> list[Any]:
     """Every value the policy (and the facts' own absent_when) compares this fact with."""
+    cached = _THRESHOLD_CACHE.get(id(policy))
+    if cached is None or cached[0] is not policy or cached[1] is not facts:
+        if len(_THRESHOLD_CACHE) > 256:
+            _THRESHOLD_CACHE.clear()
+        cached = (policy, facts, _threshold_index(policy, None), {})
+        _THRESHOLD_CACHE[id(policy)] = cached
+    if year not in cached[3]:
+        cached[3][year] = _absent_when_index(facts, year)
     found: list[Any] = []
+    for index in (cached[2], cached[3][year]):
+        found += index.get((fact_id, year), [])
+        found += index.get((fact_id, "position"), [])
+    return found
+
+
+# id(policy) -> (policy, facts, thresholds by (fact, year), absent_when thresholds per year):
+# the walk over a whole policy ran once per open fact and contract. The identity checks keep
+# a reused id() from ever returning another policy's thresholds.
+_THRESHOLD_CACHE: dict[int, tuple[Any, Any, dict[Any, list[Any]], dict[Any, Any]]] = {}
+
+
+def _threshold_index(root: Any, root_year: int | None) -> dict[Any, list[Any]]:
+    """(fact, year) -> the values compared with it; (fact, "position") -> those of quantile
+    positions, which count whatever the year (a node is counted once either way)."""
+    index: dict[Any, list[Any]] = {}
 
     def walk(node: Any, default_year: int | None) -> None:
         if isinstance(node, dict):
             node_year = node.get("year", default_year)
-            if node.get("fact") == fact_id and node_year == year or node.get("position_fact") == fact_id:
+            keys = []
+            if node.get("fact") and node.get("position_fact") != node.get("fact"):
+                keys.append((node["fact"], node_year))
+            if node.get("position_fact"):
+                keys.append((node["position_fact"], "position"))
+            for k in keys:
+                values = index.setdefault(k, [])
                 for key in ("value", "min", "max", "on"):
                     if node.get(key) is not None and not isinstance(node.get(key), (bool, dict, list)):
-                        found.append(node[key])
-                if node.get("kind") == "quantile" and node.get("position_fact") == fact_id:
-                    found.append(node["rank"] * (10 if node["unit"] == "decile" else 1))
+                        values.append(node[key])
+                if node.get("kind") == "quantile" and k[1] == "position":
+                    values.append(node["rank"] * (10 if node["unit"] == "decile" else 1))
             for value in node.values():
                 walk(value, node_year if isinstance(value, (dict, list)) else default_year)
         elif isinstance(node, list):
             for value in node:
                 walk(value, default_year)
 
-    walk(policy, None)
+    walk(root, root_year)
+    return index
+
+
+def _absent_when_index(facts: dict[str, Any], year: int | None) -> dict[Any, list[Any]]:
+    index: dict[Any, list[Any]] = {}
     for other in facts.values():
         if other.get("absent_when"):
-            walk(other["absent_when"], year)
-    return found
+            for k, values in _threshold_index(other["absent_when"], year).items():
+                index.setdefault(k, []).extend(values)
+    return index
 
 
 def _case_values(fact: dict[str, Any], thresholds: list[Any]) -> list[Any] | None:
@@ -800,12 +836,12 @@ def _merge_flags(*groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _strip_private(data: Any) -> Any:
-    if isinstance(data, dict):
-        return {k: _strip_private(v) for k, v in data.items() if not k.startswith("_")}
-    if isinstance(data, list):
-        return [_strip_private(v) for v in data]
-    return data
+def _public_contract(result: dict[str, Any]) -> dict[str, Any]:
+    """A contract result without the engine's private ``_status`` (on the contract and its
+    tiers, the only places it is kept): copies two levels instead of the whole tree."""
+    out = {k: v for k, v in result.items() if k != "_status"}
+    out["tiers"] = [{k: v for k, v in t.items() if k != "_status"} for t in result["tiers"]]
+    return out
 
 
 def select_policies(bundle: dict[str, Any], insurers: list[str] | None, care_types: list[str] | None,
@@ -881,11 +917,14 @@ def evaluate(bundle: dict[str, Any], profile: Any, insurers: list[str] | None = 
     probe = PolicyEvaluator(bundle, {"contracts": [], "sources": [""]}, view, year, care_type)
     view.status_of = probe.status_of
     warnings = view.contradictions(probe.texts.fact_name)
-    return _strip_private({
+    for entry in out_insurers.values():
+        for p in entry["policies"]:
+            p["contracts"] = [_public_contract(c) for c in p["contracts"]]
+    return {
         "engine_version": ENGINE_VERSION,
         "scope": {"insurers": sorted(insurers) if insurers else None,
                   "care_types": sorted(care_types) if care_types else None, "year": year},
         "facts_given": sorted(values),
         "warnings": warnings,
         "insurers": [out_insurers[k] for k in sorted(out_insurers)],
-    })
+    }
