@@ -23,6 +23,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from .engine.ical import clean as ical_clean
+
 __all__ = ["CONTROL", "csv_cell", "html", "ics_text", "json_text", "markdown", "path_segment",
            "terminal", "control_character"]
 
@@ -95,9 +97,10 @@ def ics_text(value: Any, *, one_line: bool = True) -> str:
     Control characters are dropped; line breaks (CR, LF, CRLF, U+2028 ...) become a space
     in one-line properties (SUMMARY, NAME, CATEGORIES ...) and a single LF in DESCRIPTION,
     which the writer escapes as ``\\n``. A bare CR can therefore never end a content line.
+    The calendar writer (``generator.engine.ical``, which also runs in the browser) applies
+    this itself to every TEXT value.
     """
-    text = _LINE_BREAKS.sub(" " if one_line else "\n", str(value))
-    return CONTROL.sub(lambda m: m.group() if m.group() == "\n" else "", text)
+    return ical_clean(value, one_line=one_line)
 
 
 # ----------------------------------------------------------------------------- CSV

@@ -76,8 +76,9 @@ def test_the_check_sees_a_module_only_the_test_extra_brings(tmp_path: Path):
     assert {_normalise(d) for d in providers["yaml"]} & runtime_requirements("inkoopwijzer")
 
 
-@pytest.mark.parametrize("module", ["icalendar", "markupsafe"])
+@pytest.mark.parametrize("module", ["markupsafe"])
 def test_modules_once_missing_are_declared(module: str):
-    """Issue 10: both arrived only through the test extra or through Jinja2."""
+    """Issue 10: it arrived only through Jinja2. (icalendar, the other one, is no longer
+    imported at run time: the engine's own writer writes the feeds; tests read them with it.)"""
     providers = metadata.packages_distributions()
     assert {_normalise(d) for d in providers[module]} & runtime_requirements("inkoopwijzer")

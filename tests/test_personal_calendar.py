@@ -76,11 +76,16 @@ def test_lines_are_folded_at_75_octets_and_text_is_escaped():
     occ = {"uid": "a/b/c@inkoopwijzer", "summary": "één, twee; drie \\ vier\nvijf " + "é" * 60, "start": "2026-01-01",
            "end": "2026-01-02", "description": "x", "sequence": 0, "stamp": "2025-01-01", "url": "https://x/",
            "categories": ["A,B"], "rrule": None}
+    occ["description"] = occ["summary"] + "\r\nzes\x00\u2028zeven"
     text = ical.calendar("n", "d", [occ])
     assert all(len(line.encode("utf-8")) <= 75 for line in text.split("\r\n"))
     assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
     ev = next(iter(Calendar.from_ical(text.encode()).walk("VEVENT")))
-    assert str(ev["SUMMARY"]) == occ["summary"]
+    # a summary is one line (a line break becomes a space); a description keeps its lines,
+    # and control characters are dropped from both
+    assert str(ev["SUMMARY"]) == occ["summary"].replace("\n", " ")
+    assert str(ev["DESCRIPTION"]) == occ["summary"] + "\nzes\nzeven"
+    assert [str(c) for c in ev["CATEGORIES"].cats] == ["A,B"]
 
 
 def test_relative_moments_enter_the_personal_calendar_with_the_practice_date(catalog):
