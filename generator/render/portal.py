@@ -9,9 +9,10 @@ string from the data goes through ``escape`` (raw HTML, never parsed as Markdown
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
-from typing import Any
+from typing import Any, Iterable
 
 from markupsafe import Markup
 
@@ -232,19 +233,17 @@ ontbrekend onderdeel betekent daar "niet bekend", niet "vervallen".
     def term_usage(self) -> dict[str, list[PolicyRecord]]:
         """Policies that use each glossary term (via registers, facts or wording)."""
         usage: dict[str, set[str]] = {t: set() for t in self.catalog.glossary}
-        # one pass per policy: all terms and aliases in one case-insensitive pattern
+        # terms and aliases, case-insensitive
         words: dict[str, str] = {}
         for tid, term in sorted(self.catalog.glossary.items()):
             for word in [term.term, *term.aliases]:
                 words.setdefault(word.lower(), tid)
-        pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b",
-                             re.I)
         for rec in self.catalog.policies.values():
             dump = rec.policy.model_dump(mode="json")
             for tid in _terms_of_policy(self.catalog, dump):
                 usage[tid].add(rec.key)
-            for match in pattern.finditer(_all_text(dump)):
-                usage[words[match.group(1).lower()]].add(rec.key)
+            for word in _words_in(_all_text(dump).lower(), words):
+                usage[words[word]].add(rec.key)
         return {tid: sorted((self.catalog.policies[k] for k in keys), key=lambda r: r.key)
                 for tid, keys in usage.items()}
 
@@ -332,6 +331,37 @@ ontbrekend onderdeel betekent daar "niet bekend", niet "vervallen".
                               for c in cmps)
             lines.append(f"- **{y}**: {links}")
         return "\n".join(lines) + "\n"
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _words_in(text: str, words: Iterable[str]) -> list[str]:
+    """The words (lower case) that occur in ``text`` (lower case) as whole words (as the regex
+    ``\\bword\\b`` finds them): a one-word term is looked up in the text's set of words, a
+    longer one ("kwaliteitsregister paramedici") found with ``str.find`` and checked for word
+    boundaries. A regex of every term over every policy was the slowest step of generation."""
+    tokens = set(_WORD.findall(text))
+    return [word for word in words if (word in tokens if _is_one_word(word) else _has_phrase(text, word))]
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_one_word(word: str) -> bool:
+    return _WORD.fullmatch(word) is not None
+
+
+def _has_phrase(text: str, phrase: str) -> bool:
+    def boundary(i: int) -> bool:
+        before = i > 0 and (text[i - 1].isalnum() or text[i - 1] == "_")
+        after = i < len(text) and (text[i].isalnum() or text[i] == "_")
+        return before != after
+
+    at = text.find(phrase)
+    while at != -1:
+        if boundary(at) and boundary(at + len(phrase)):
+            return True
+        at = text.find(phrase, at + 1)
+    return False
 
 
 def _all_text(data: Any) -> str:
