@@ -123,8 +123,18 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    from .build import generate_tree
+
+    update, warnings = generate_tree(Path(args.config), Path(args.out))
+    _print_problems([p for p in warnings if not p.source_note])
+    print(f"docs tree in {terminal(args.out)}: {len(update.written)} file(s) written, "
+          f"{len(update.removed)} removed, {update.unchanged} unchanged", file=sys.stderr)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .build import serve_site
+    from .serve import serve_site
 
     serve_site(Path(args.config), args.dev_addr)
     return 0
@@ -217,6 +227,11 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output folder (default: site_dir from mkdocs.yml)")
     p.add_argument("--config", default="mkdocs.yml")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("generate", help="validate, then write the complete docs tree for a site builder")
+    p.add_argument("--out", required=True, help="folder for the docs tree (updated in place)")
+    p.add_argument("--config", default="mkdocs.yml")
+    p.set_defaults(func=cmd_generate)
 
     p = sub.add_parser("serve", help="build and serve the site with live reload")
     p.add_argument("--config", default="mkdocs.yml")

@@ -59,8 +59,10 @@ def _refuse(target: Path, why: str) -> InkoopwijzerError:
     return InkoopwijzerError(f"--out {terminal(target)}: refusing to build there: {why}")
 
 
-def check_target(target: Path, project: Path, protected: list[Path]) -> None:
-    """Refuse an output folder a build must not replace (see the module docstring)."""
+def check_target(target: Path, project: Path, protected: list[Path], marker: str = MARKER,
+                 what: str = "Inkoopwijzer site") -> None:
+    """Refuse an output folder a build must not replace (see the module docstring);
+    ``marker`` is the file an earlier output of the same kind left (a site, a docs tree)."""
     if target == project:
         raise _refuse(target, "that is the project folder")
     if project.is_relative_to(target):
@@ -85,9 +87,9 @@ def check_target(target: Path, project: Path, protected: list[Path]) -> None:
         entries = [p.name for p in target.iterdir()]
     except OSError as exc:
         raise _refuse(target, f"cannot read it: {exc.strerror}") from None
-    if entries and MARKER not in entries:
-        raise _refuse(target, f"it holds {len(entries)} file(s) but no earlier Inkoopwijzer site "
-                              f"(no {MARKER} file); empty it or choose another folder")
+    if entries and marker not in entries:
+        raise _refuse(target, f"it holds {len(entries)} file(s) but no earlier {what} "
+                              f"(no {marker} file); empty it or choose another folder")
 
 
 @contextmanager

@@ -87,10 +87,9 @@ def test_text_that_only_looks_like_a_script_is_fine():
 def test_a_page_with_an_unknown_script_fails_the_build(tmp_path: Path, capsys):
     config = make_project(tmp_path)
     (tmp_path / "content" / "over.md").write_text("# Over\n\n<script>alert(1)</script>\n", encoding="utf-8")
-    with pytest.raises(InkoopwijzerError, match="site build failed"):
+    with pytest.raises(InkoopwijzerError, match="site build failed") as failed:
         build_site(config, tmp_path / "out")
-    err = capsys.readouterr().err
-    assert "over.md: the page holds a script the theme did not put there" in err
+    assert "over/index.html: the page holds a script the theme did not put there" in str(failed.value)
     assert not (tmp_path / "out").exists()
 
 

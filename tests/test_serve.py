@@ -94,6 +94,8 @@ def test_serve_says_where_and_when_and_reloads_an_open_page(server: Server, tmp_
         over.write_text(over.read_text(encoding="utf-8") + "\nNieuwe zin na de wijziging.\n", encoding="utf-8")
         server.wait_for("Detected file changes")
         server.wait_for("Building documentation")
+        # only the edited page is written again into the docs tree (compared by content)
+        assert "1 file(s) rewritten, 0 removed" in server.wait_for("Generated the docs tree")
         server.wait_for("Documentation built in")
         wait_until(page, "document.body && document.body.innerText.includes('Nieuwe zin na de wijziging')",
                    timeout=30)

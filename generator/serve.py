@@ -1,0 +1,94 @@
+"""``inkoopwijzer serve``: the development server, rebuilding what an edit changed.
+
+The docs tree lives in a temporary folder for the session. Before each rebuild the serve
+hook (``generator/mkdocs_hooks.py``) asks ``LiveTree.refresh`` to bring it up to date: when
+no policy or hand-written page changed since the last time (a rebuild set off by the tree
+itself) nothing is loaded; otherwise the data is validated and generated again, and only
+files whose bytes changed are rewritten (``generator.tree``). ProperDocs then rebuilds
+``dirty``: pages whose tree file kept its modification time are not rendered again.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from .build import (_log_builder, _policies_dir, _site_builder, data_epoch, hand_written_dir,
+                    validated_catalog)
+from .tree import TreeUpdate, docs_tree, write_tree
+
+HOOK = Path(__file__).with_name("mkdocs_hooks.py")
+log = logging.getLogger("mkdocs.plugins.inkoopwijzer")
+
+Fingerprint = tuple[str, tuple[tuple[str, int, int], ...]]
+
+
+class LiveTree:
+    """The docs tree of one serve session, regenerated when its inputs changed."""
+
+    def __init__(self, config_file: Path, tree: Path):
+        self.config_file = config_file
+        self.tree = tree
+        self.inputs = (_policies_dir(config_file), hand_written_dir(config_file))
+        self._seen: Fingerprint | None = None
+
+    def fingerprint(self, site_url: str) -> Fingerprint:
+        """Every input file's path, size and modification time (cheap: nothing is read)."""
+        stats = []
+        for folder in self.inputs:
+            for root, dirs, names in os.walk(folder):
+                dirs.sort()
+                for name in sorted(names):
+                    st = os.stat(os.path.join(root, name))
+                    stats.append((os.path.join(root, name), st.st_size, st.st_mtime_ns))
+        return site_url, tuple(stats)
+
+    def refresh(self, site_url: str) -> TreeUpdate | None:
+        """Regenerate the tree if an input changed; ``DataError`` when the data is invalid."""
+        seen = self.fingerprint(site_url)
+        if seen == self._seen:
+            return None
+        start = time.perf_counter()
+        catalog, _ = validated_catalog(self.config_file)
+        files = docs_tree(catalog, hand_written_dir(self.config_file), self.config_file.resolve().parent, site_url)
+        update = write_tree(files, self.tree)
+        self._seen = seen
+        log.info("Generated the docs tree in %.2f seconds: %d file(s) rewritten, %d removed, %d unchanged",
+                 time.perf_counter() - start, len(update.written), len(update.removed), update.unchanged)
+        return update
+
+
+current: LiveTree | None = None  # the session's tree, for the serve hook
+
+
+class _HideDirtyWarning(logging.Filter):
+    """ProperDocs warns on every dirty build; serve chose it, and says what it rebuilds."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+def serve_site(config_file: Path, dev_addr: str) -> None:
+    """Validate first (clear errors), then serve with live reload.
+
+    Says where the site is served and when each rebuild starts and ends, so a newcomer
+    sees that it works.
+    """
+    global current
+    _site_builder()
+    from properdocs.commands.serve import serve
+
+    catalog, _ = validated_catalog(config_file)
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(data_epoch(catalog)))
+    _log_builder(logging.INFO)
+    # on the logger itself, so that strict mode does not count the warning either
+    logging.getLogger("properdocs.commands.build").addFilter(_HideDirtyWarning())
+    with tempfile.TemporaryDirectory(prefix="inkoopwijzer-serve-") as tree:
+        current = LiveTree(config_file, Path(tree))
+        try:
+            serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True, build_type="dirty",
+                  docs_dir=tree, hooks=[str(HOOK)], watch=[str(hand_written_dir(config_file))])
+        finally:
+            current = None
