@@ -1,17 +1,26 @@
-"""Benchmark the build at 1x, 10x and 100x the real data: time and peak memory.
+"""Benchmark the build at 1x, 10x, 100x and 150x the real data: time and peak memory.
 
-    .venv/bin/python benchmarks/build.py [--scales 1 10 100]
+    .venv/bin/python benchmarks/build.py [--scales 1 10 100 150] [--serve-scales 1 100]
+                                         [--zensical PATH]
 
-For each scale a synthetic corpus is written (benchmarks/corpus.py), then two stages are
-measured, each in a fresh process so peak memory (max RSS) is its own:
-  * generation: load + validate + render all pages, tables, feeds, JSON (our code);
-  * full build: the same plus mkdocs-material writing the site.
-Figures are printed as a table with the growth factor against 1x.
+For each scale a synthetic corpus is written (benchmarks/corpus.py), then each stage runs in
+a fresh process, so peak memory (max RSS) is its own:
+  * generation: load + validate + render, written as the docs tree (``inkoopwijzer generate``);
+  * full build: generation, ProperDocs building the tree, and the post-build step (``build``);
+  * serve reload (``--serve-scales``): a serve session's tree and site are built once, then
+    one policy's title is edited; the figure is the time from the edit to the changed pages
+    written in the served folder (tree refresh + dirty rebuild), as ``serve`` does it;
+  * Zensical (``--zensical``, or ``zensical`` on PATH; an experiment): the generated tree
+    built by Zensical instead of ProperDocs, then the same post-build step, and what differs
+    from the ProperDocs site (files only one of them writes).
+Figures are printed as tables, with the growth factor against 1x.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,27 +32,56 @@ sys.path.insert(0, str(REPO))
 from benchmarks.corpus import make_corpus  # noqa: E402
 
 STAGE = r"""
-import json, resource, sys, time
+import json, os, resource, sys, time
 from pathlib import Path
 sys.path.insert(0, {repo!r})
 stage, project = sys.argv[1], Path(sys.argv[2])
+os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
 t0 = time.perf_counter()
 if stage == "generate":
-    from generator.validate import load_catalog
-    from generator.render.site import render_site
-    from generator.render.checker import checker_files, pyodide_dir
-    cat, problems = load_catalog(project / "policies")
-    assert cat is not None, [str(p) for p in problems if p.severity == "error"][:5]
-    files = render_site(cat, "# Inkoopwijzer\n", "http://127.0.0.1:8000/")
-    files.update(checker_files(cat, pyodide_dir(Path({repo!r})), "http://127.0.0.1:8000/"))
-    extra = {{"files": len(files), "policies": len(cat.policies)}}
-else:
+    from generator.build import generate_tree
+    update, _ = generate_tree(project / "mkdocs.yml", project / "tree")
+    extra = {{"files": len(update.written)}}
+elif stage == "build":
     from generator.build import build_site
     result = build_site(project / "mkdocs.yml", project / "site")
     extra = {{"pages": result.pages}}
+else:  # serve: the serve session's own steps, timed from the edit on
+    import logging
+    from generator.build import _site_builder, load_builder_config
+    from generator import serve
+    _site_builder()
+    from properdocs.commands.build import build
+    logging.getLogger("properdocs.commands.build").addFilter(serve._HideDirtyWarning())
+    logging.getLogger("properdocs").setLevel(logging.ERROR)
+    tree, site = project / "serve-tree", project / "serve-site"
+    live = serve.LiveTree(project / "mkdocs.yml", tree)
+    live.refresh("http://127.0.0.1:8000/")
+    cfg = load_builder_config(project / "mkdocs.yml", tree, site, strict=False)
+    build(cfg, serve_url="http://127.0.0.1:8000/", dirty=True)
+    policy = sorted((project / "policies").glob("vgz/paramedische-zorg-2024.yaml"))[0]
+    text = policy.read_text(encoding="utf-8")
+    policy.write_text(text.replace("title: Inkoopbeleid", "title: Bewerkt inkoopbeleid", 1), encoding="utf-8")
+    t0 = time.perf_counter()
+    update = live.refresh("http://127.0.0.1:8000/")
+    t_tree = time.perf_counter() - t0
+    cfg = load_builder_config(project / "mkdocs.yml", tree, site, strict=False)
+    build(cfg, serve_url="http://127.0.0.1:8000/", dirty=True)
+    policy.write_text(text, encoding="utf-8")
+    extra = {{"tree_seconds": t_tree, "rewritten": len(update.written)}}
 elapsed = time.perf_counter() - t0
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps(dict(seconds=elapsed, peak_mb=peak, **extra)))
+"""
+
+FINISH = r"""
+import json, sys
+from pathlib import Path
+sys.path.insert(0, {repo!r})
+from generator.finish import finish_site, known_scripts
+site, overrides, templates = map(Path, sys.argv[1:4])
+print(json.dumps({{"pages": finish_site(site, known_scripts([overrides, templates],
+    ["assets/inkoopwijzer.js", "assets/javascripts/checker.js"]))}}))
 """
 
 
@@ -55,10 +93,55 @@ def run_stage(stage: str, project: Path) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def zensical_build(zensical: Path, project: Path) -> dict:
+    """Zensical on the generated tree (the same mkdocs.yml, docs_dir pointed at the tree),
+    then the post-build step with Zensical's own templates; time, pages, differences."""
+    import time
+
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("docs_dir: content", "docs_dir: tree").replace("site_dir: site", "site_dir: zsite")
+    (project / "zensical.yml").write_text(config, encoding="utf-8")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    t0 = time.perf_counter()
+    proc = subprocess.run([str(zensical), "build", "-f", "zensical.yml"], cwd=project, env=env,
+                          capture_output=True, text=True)
+    seconds = time.perf_counter() - t0
+    if proc.returncode != 0:
+        return {"error": (proc.stderr or proc.stdout)[-500:]}
+    python = zensical.parent / "python"
+    templates = subprocess.run([str(python), "-c", "import zensical, pathlib; "
+                                "print(pathlib.Path(zensical.__file__).parent / 'templates')"],
+                               capture_output=True, text=True).stdout.strip()
+    t1 = time.perf_counter()
+    fin = subprocess.run([sys.executable, "-c", FINISH.format(repo=str(REPO)), str(project / "zsite"),
+                          str(project / "site_overrides"), templates], capture_output=True, text=True)
+    finish_seconds = time.perf_counter() - t1
+    if fin.returncode != 0:
+        return {"seconds": seconds, "error": "post-build step: " + fin.stderr.strip().splitlines()[-1]}
+    ours = {p.relative_to(project / "site").as_posix() for p in (project / "site").rglob("*") if p.is_file()}
+    theirs = {p.relative_to(project / "zsite").as_posix() for p in (project / "zsite").rglob("*") if p.is_file()}
+    html = [p for p in theirs if p.endswith(".html")]
+    theme = ("assets/javascripts/bundle.", "assets/javascripts/workers/", "assets/javascripts/lunr/",
+             "assets/stylesheets/", "assets/images/", ".inkoopwijzer-site")
+    only_ours = sorted(p for p in ours - theirs if not p.startswith(theme))
+    only_theirs = sorted(p for p in theirs - ours if not p.startswith(theme))
+    return {"seconds": seconds, "finish_seconds": finish_seconds, "pages": len(html),
+            "only_properdocs": only_ours[:6], "only_properdocs_count": len(only_ours),
+            "only_zensical": only_theirs[:6], "only_zensical_count": len(only_theirs)}
+
+
+def find_zensical(given: str | None) -> Path | None:
+    found = given or shutil.which("zensical")
+    return Path(found) if found else None
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100])
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100, 150])
+    parser.add_argument("--serve-scales", type=int, nargs="*", default=[1, 100])
+    parser.add_argument("--zensical", help="the zensical command (default: zensical on PATH, else skipped)")
     args = parser.parse_args()
+    zensical = find_zensical(args.zensical)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for scale in args.scales:
@@ -70,15 +153,43 @@ def main() -> int:
             counts = make_corpus(project, insurers, years)
             gen = run_stage("generate", project)
             full = run_stage("build", project)
-            rows.append((scale, counts["policies"], gen, full))
+            reload = run_stage("serve", project) if scale in args.serve_scales else None
+            zen = zensical_build(zensical, project) if zensical else None
+            rows.append((scale, counts["policies"], gen, full, reload, zen))
+            print(f"{scale}x done: {json.dumps([gen, full, reload, zen])}", file=sys.stderr, flush=True)
+            shutil.rmtree(project)
     base_gen, base_full = rows[0][2]["seconds"], rows[0][3]["seconds"]
-    print("| scale | policies | pages | generation s | generation MB | full build s | full build MB | "
-          "growth gen | growth build | ours/total |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for scale, policies, gen, full in rows:
-        print(f"| {scale}x | {policies} | {full['pages']} | {gen['seconds']:.2f} | {gen['peak_mb']:.0f} | "
+    print("| scale | policies | pages | generation s | policies/s | generation MB | full build s | "
+          "full build MB | growth gen | growth build | ours/total |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for scale, policies, gen, full, _, _ in rows:
+        print(f"| {scale}x | {policies} | {full['pages']} | {gen['seconds']:.2f} | "
+              f"{policies / gen['seconds']:.0f} | {gen['peak_mb']:.0f} | "
               f"{full['seconds']:.2f} | {full['peak_mb']:.0f} | {gen['seconds'] / base_gen:.1f}x | "
               f"{full['seconds'] / base_full:.1f}x | {gen['seconds'] / full['seconds']:.0%} |")
+    if any(r[4] for r in rows):
+        print("\n| scale | serve reload s (edit -> pages written) | of which tree refresh s | "
+              "tree files rewritten | peak MB |")
+        print("|---|---|---|---|---|")
+        for scale, _, _, _, reload, _ in rows:
+            if reload:
+                print(f"| {scale}x | {reload['seconds']:.2f} | {reload['tree_seconds']:.2f} | "
+                      f"{reload['rewritten']} | {reload['peak_mb']:.0f} |")
+    if zensical:
+        print("\n| scale | Zensical build s | ProperDocs: full build minus generation s | post-build step s | "
+              "HTML pages | files only ProperDocs writes (theme assets aside) | files only Zensical writes |")
+        print("|---|---|---|---|---|---|---|")
+        for scale, _, gen, full, _, zen in rows:
+            if "error" in zen:
+                print(f"| {scale}x | failed: {zen['error']} | | | | | |")
+                continue
+            print(f"| {scale}x | {zen['seconds']:.2f} | {full['seconds'] - gen['seconds']:.2f} | "
+                  f"{zen['finish_seconds']:.2f} | {zen['pages']} | {zen['only_properdocs_count']} "
+                  f"(e.g. {', '.join(zen['only_properdocs'][:3])}) | {zen['only_zensical_count']} "
+                  f"(e.g. {', '.join(zen['only_zensical'][:3])}) |")
+    else:
+        print("\nZensical: not installed (pip install zensical into a separate virtualenv and pass "
+              "--zensical PATH); row skipped")
     return 0
 
 

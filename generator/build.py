@@ -129,7 +129,7 @@ def load_builder_config(config_file: Path, tree: Path, site_dir: Path, **overrid
     from properdocs.config import load_config
 
     return load_config(config_file=str(config_file), docs_dir=str(tree), site_dir=str(site_dir),
-                       strict=True, **overrides)
+                       **{"strict": True, **overrides})
 
 
 def site_url_of(cfg) -> str:
