@@ -20,8 +20,8 @@ by the path of each node, which the validator uses to locate its messages.
 """
 from __future__ import annotations
 
+import hashlib
 import re
-
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -322,6 +322,17 @@ def read_regular_file(path: Path, limit: int, within: Path | None = None) -> byt
         os.close(fd)
 
 
+_parsed: dict[str, tuple[bytes, Document]] | None = None
+
+
+def remember_parsed_files() -> None:
+    """From now on keep each parsed file in memory with the digest of its bytes, so that a
+    long-running process (``serve``) parses again only the files whose bytes changed."""
+    global _parsed
+    if _parsed is None:
+        _parsed = {}
+
+
 def load_file(path: Path, display: str | None = None, *, within: Path | None = None) -> Document:
     """Read and parse one YAML file; errors name ``display`` (default: the path).
 
@@ -335,4 +346,12 @@ def load_file(path: Path, display: str | None = None, *, within: Path | None = N
         raise LoadError(Problem(name, 1, 1, "(document)", f"file {exc}")) from None
     except OSError as exc:
         raise LoadError(Problem(name, 1, 1, "(document)", f"cannot read file: {exc.strerror}")) from None
-    return load_text(raw, name)
+    if _parsed is None:
+        return load_text(raw, name)
+    digest = hashlib.blake2b(raw, digest_size=16).digest()
+    known = _parsed.get(name)
+    if known is not None and known[0] == digest:
+        return known[1]
+    doc = load_text(raw, name)
+    _parsed[name] = (digest, doc)
+    return doc

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .build import (_log_builder, _policies_dir, _site_builder, data_epoch, hand_written_dir,
                     validated_catalog)
+from .load import remember_parsed_files
 from .tree import TreeUpdate, docs_tree, write_tree
 
 HOOK = Path(__file__).with_name("mkdocs_hooks.py")
@@ -33,6 +34,7 @@ class LiveTree:
         self.tree = tree
         self.inputs = (_policies_dir(config_file), hand_written_dir(config_file))
         self._seen: Fingerprint | None = None
+        remember_parsed_files()  # a refresh parses only the YAML files whose bytes changed
 
     def fingerprint(self, site_url: str) -> Fingerprint:
         """Every input file's path, size and modification time (cheap: nothing is read)."""

@@ -49,3 +49,15 @@ def test_billion_laughs_style_nesting_is_refused():
     raw = b"a: " + b"[" * 200 + b"]" * 200 + b"\n"
     with pytest.raises(LoadError, match="nesting is too deep"):
         load_text(raw, "f.yaml")
+
+
+def test_a_long_running_process_parses_again_only_files_whose_bytes_changed(tmp_path, monkeypatch):
+    from generator import load
+
+    monkeypatch.setattr(load, "_parsed", {})  # as after remember_parsed_files() in serve
+    path = tmp_path / "a.yaml"
+    path.write_text("a: 1\n", encoding="utf-8")
+    first = load.load_file(path)
+    assert load.load_file(path) is first
+    path.write_text("a: 2\n", encoding="utf-8")
+    assert load.load_file(path).data == {"a": 2}
