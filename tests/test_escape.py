@@ -58,8 +58,13 @@ def test_html_text():
 
 
 def test_ics_text_has_no_line_break_or_control_character():
-    assert escape.ics_text("a\rb\r\nc\nd\u2028e\x00f\x1bg") == "a b c d efg"
-    assert escape.ics_text("a\rb\r\nc\nd", one_line=False) == "a\nb\nc\nd"
+    """The calendar writer's own cleaning (engine/ical.py, used by every feed and by the
+    personal calendar in the browser) and the escape module's name for it."""
+    from generator.engine.ical import clean
+
+    for ics_text in (clean, escape.ics_text):
+        assert ics_text("a\rb\r\nc\nd\u2028e\x00f\x1bg") == "a b c d efg"
+        assert ics_text("a\rb\r\nc\nd", one_line=False) == "a\nb\nc\nd"
 
 
 @pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "\uff1d1"])

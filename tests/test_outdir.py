@@ -215,7 +215,7 @@ def sites(tmp_path_factory):
     return project, root / "ref-old", old, new, duration
 
 
-def test_sigterm_and_sigint_at_any_moment_leave_a_complete_site(sites, tmp_path: Path):
+def test_sigterm_sigint_and_sighup_at_any_moment_leave_a_complete_site(sites, tmp_path: Path):
     project, old_site, old, new, duration = sites
     rng = random.Random(12)
     moments = sorted(rng.uniform(0.15, 2.0) * duration for _ in range(6))
@@ -223,7 +223,7 @@ def test_sigterm_and_sigint_at_any_moment_leave_a_complete_site(sites, tmp_path:
     for i, moment in enumerate(moments):
         out = tmp_path / f"site-{i}"
         shutil.copytree(old_site, out, symlinks=True)
-        sig = signal.SIGTERM if i % 2 == 0 else signal.SIGINT
+        sig = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)[i % 3]  # CI cancel, Ctrl+C, a closed terminal
         env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, PYTHONPATH=str(REPO))
         running = subprocess.Popen([sys.executable, "-m", "generator", "build", "--out", str(out)], cwd=project,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
