@@ -1,42 +1,26 @@
-"""Portal pages: home, comparisons (with CSV), glossary.
+"""Portal pages: home, comparisons (written by ``compare_pages``), glossary.
 
-Comparison tables are plain HTML inside Markdown pages so cells can hold lists; every
-string from the data goes through ``escape`` (raw HTML, never parsed as Markdown) or
-``md`` (Markdown). The JavaScript in
-``content/assets/inkoopwijzer.js`` adds sorting, filters kept in the URL and the
-"only differences" toggle; without it the tables are still complete and readable.
+Every string from the data goes through ``escape`` (raw HTML, never parsed as Markdown) or
+``md`` (Markdown).
 """
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import re
 from typing import Any, Iterable
 
-from markupsafe import Markup
-
-from ..escape import csv_cell
 from ..escape import html as escape
 from ..model import Catalog, PolicyRecord
-from .compare import (ABSENT, InsurerComparison, YearComparison, insurer_comparisons,
-                      year_comparisons)
+from . import compare_pages
+from .compare import InsurerComparison, YearComparison, insurer_comparisons, year_comparisons
+from .compare_pages import compare_url, years_url
 from .dates import dutch_date, when_sort_key, when_text
 from .markup import md_escape as md
 from .pages import policy_url, relative
 
-COMPARE_DIR = "vergelijk"
 # Front matter for table pages: no table-of-contents sidebar, so tables get the width.
 WIDE = "---\nhide:\n  - toc\n---\n"
 GLOSSARY_DIR = "begrippen"
-
-
-def compare_url(cmp: InsurerComparison) -> str:
-    return f"{COMPARE_DIR}/{cmp.slug}.md"
-
-
-def years_url(cmp: YearComparison) -> str:
-    return f"{COMPARE_DIR}/jaren/{cmp.slug}.md"
 
 
 def term_url(term_id: str) -> str:
@@ -62,168 +46,29 @@ class Portal:
         self.year_comparisons = year_comparisons(catalog)
 
     # ------------------------------------------------------------------ comparisons
+    # The pages themselves are written by ``compare_pages`` (from the pieces ``compare`` computes).
     def comparison_page(self, cmp: InsurerComparison) -> str:
-        page = compare_url(cmp)
-        ct = self.catalog.care_types[cmp.care_type]
-        insurers = [self.catalog.insurers[c.rec.insurer_id] for c in cmp.columns]
-        table_id = f"vergelijk-{cmp.slug}"
-        head = "".join(
-            f'<th scope="col" data-insurer="{escape(c.rec.insurer_id)}">'
-            f'<a href="{escape(page_link(page, policy_url(c.rec)))}">{escape(ins.short_name)}</a>'
-            f'<br><small>{escape(c.rec.policy.title)}'
-            f'{" (gedeeltelijk)" if c.rec.policy.completeness == "partial" else ""}</small></th>'
-            for c, ins in zip(cmp.columns, insurers)
-        )
-        body = []
-        for row_id, label in cmp.rows:
-            cells = []
-            for col in cmp.columns:
-                rules = col.rules.get(row_id, [])
-                if not rules:
-                    cells.append(f'<td data-insurer="{escape(col.rec.insurer_id)}" class="iw-absent">'
-                                 f'<span class="iw-badge iw-badge--absent">niet in dit beleid</span></td>')
-                    continue
-                items = []
-                for rule in rules:
-                    badge = ('<span class="iw-badge iw-badge--unknown">nog niet bekend</span> '
-                             if rule.unknown else "")
-                    scope = f"<strong>{escape(rule.scope)}:</strong> " if rule.scope and rule.scope not in (
-                        "contract", "module", "addendum", "arrangement") else ""
-                    href = escape(page_link(page, policy_url(col.rec), rule.anchor))
-                    items.append(f'<li>{badge}{scope}<a href="{href}">{escape(rule.text)}</a></li>')
-                unknown = any(r.unknown for r in rules)
-                cells.append(f'<td data-insurer="{escape(col.rec.insurer_id)}"'
-                             f'{" class=iw-has-unknown" if unknown else ""}><ul>{"".join(items)}</ul></td>')
-            body.append(
-                f'<tr id="rij-{escape(row_id)}" data-theme="{escape(row_id)}">'
-                f'<th scope="row">{escape(label)} <a class="iw-permalink" href="#rij-{escape(row_id)}" '
-                f'title="Link naar deze rij" aria-label="Link naar rij {escape(label)}">¶</a></th>'
-                + "".join(cells) + "</tr>"
-            )
-        theme_options = "".join(f'<option value="{escape(r)}">{escape(lbl)}</option>' for r, lbl in cmp.rows)
-        insurer_options = "".join(
-            f'<option value="{escape(c.rec.insurer_id)}">{escape(ins.short_name)}</option>'
-            for c, ins in zip(cmp.columns, insurers))
-        csv_name = f"../{cmp.slug}.csv"  # the page is served as vergelijk/<slug>/
-        html = f"""{WIDE}# {md(ct.name)} {cmp.year}: verzekeraars vergeleken
-
-De regels van {len(cmp.columns)} verzekeraar(s) voor {md(ct.name.lower())} in contractjaar {cmp.year},
-per thema. Elke regel linkt naar de plek in het beleid met de bronvermelding.
-<span class="iw-badge iw-badge--unknown">nog niet bekend</span> betekent dat de verzekeraar een waarde
-nog niet heeft gepubliceerd; <span class="iw-badge iw-badge--absent">niet in dit beleid</span> dat het beleid
-er niets over zegt.
-
-<div class="iw-filters" data-table="{table_id}">
-<label>Thema <select data-filter="thema"><option value="">Alle thema's</option>{theme_options}</select></label>
-<label>Verzekeraar <select data-filter="verzekeraar"><option value="">Alle verzekeraars</option>{insurer_options}</select></label>
-<a class="md-button iw-csv" href="{escape(csv_name)}" download>CSV downloaden</a>
-</div>
-
-<div class="iw-table-wrap"><table class="iw-table iw-compare" id="{table_id}">
-<thead><tr><th scope="col">Thema</th>{head}</tr></thead>
-<tbody>
-{chr(10).join(body)}
-</tbody></table></div>
-"""
-        return html
+        return compare_pages.comparison_page(self.catalog, cmp)
 
     def comparison_csv(self, cmp: InsurerComparison) -> str:
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        def row(cells: list[str]) -> None:  # every cell neutralised: no formula from the data
-            writer.writerow([csv_cell(c) for c in cells])
+        return compare_pages.comparison_csv(self.catalog, cmp)
 
-        row(["thema"] + [self.catalog.insurers[c.rec.insurer_id].short_name for c in cmp.columns])
-        for row_id, label in cmp.rows:
-            cells = []
-            for col in cmp.columns:
-                rules = col.rules.get(row_id, [])
-                if not rules:
-                    cells.append("niet in dit beleid")
-                else:
-                    cells.append(" | ".join(
-                        ("[nog niet bekend] " if r.unknown else "")
-                        + (f"{r.scope}: " if r.scope and r.scope not in ("contract", "module", "addendum", "arrangement") else "")
-                        + r.text for r in rules))
-            row([label] + cells)
-        return buf.getvalue()
+    def comparison_excel(self, cmp: InsurerComparison) -> bytes:
+        return compare_pages.comparison_excel(self.catalog, cmp)
 
     def years_page(self, cmp: YearComparison) -> str:
-        page = years_url(cmp)
-        insurer = self.catalog.insurers[cmp.insurer_id]
-        table_id = f"jaren-{cmp.slug}"
-        head = "".join(
-            f'<th scope="col"><a href="{escape(page_link(page, policy_url(r)))}">{escape(r.year_label)}</a>'
-            f'{"<br><small>gedeeltelijk</small>" if r.policy.completeness == "partial" else ""}</th>'
-            for r in cmp.policies)
-        body = []
-        for i, row in enumerate(cmp.rows):
-            cells = []
-            previous: str | None = None
-            for j, (text, anchor) in enumerate(zip(row.cells, row.anchors)):
-                rec = cmp.policies[j]
-                changed = j > 0 and text != previous
-                klass = ""
-                if text is None:
-                    content = '<span class="iw-badge iw-badge--absent">niet in dit beleid</span>'
-                    klass = "iw-absent"
-                else:
-                    href = escape(page_link(page, policy_url(rec), anchor))
-                    content = f'<a href="{href}">{escape(text)}</a>'
-                if changed:
-                    klass = (klass + " iw-changed").strip()
-                    content += ' <span class="iw-badge iw-badge--changed">' + (
-                        "nieuw" if previous is None else "vervallen" if text is None else "gewijzigd") + "</span>"
-                cells.append(f'<td class="{klass}">{content}</td>' if klass else f"<td>{content}</td>")
-                previous = text
-            row_id = f"rij-{i + 1}"
-            body.append(f'<tr id="{row_id}" data-changed="{"ja" if row.changed else "nee"}">'
-                        f'<th scope="row">{escape(row.label)} <a class="iw-permalink" href="#{row_id}" '
-                        f'aria-label="Link naar deze rij">¶</a></th>{"".join(cells)}</tr>')
-        changed = sum(1 for r in cmp.rows if r.changed)
-        family = cmp.policies[-1].policy.family.replace("-", " ")
-        return f"""{WIDE}# {md(insurer.short_name)}: {md(family)} door de jaren
-
-Wat er veranderde tussen {len(cmp.policies)} beleidsperioden, berekend uit de gegevens zelf:
-{changed} van de {len(cmp.rows)} onderdelen verschillen. Gewijzigde cellen zijn gemarkeerd.
-Van een gedeeltelijk beleid kennen we alleen wat een later document erover zegt; een
-ontbrekend onderdeel betekent daar "niet bekend", niet "vervallen".
-
-<div class="iw-filters" data-table="{table_id}">
-<label><input type="checkbox" data-filter="verschillen" value="ja"> Toon alleen verschillen</label>
-</div>
-
-<div class="iw-table-wrap"><table class="iw-table iw-years" id="{table_id}">
-<thead><tr><th scope="col">Onderdeel</th>{head}</tr></thead>
-<tbody>
-{chr(10).join(body)}
-</tbody></table></div>
-"""
+        return compare_pages.years_page(self.catalog, cmp)
 
     def compare_index(self) -> str:
-        lines = ["# Vergelijken", "", "## Verzekeraars vergeleken per zorgsoort en contractjaar", ""]
-        by_ct: dict[str, list[InsurerComparison]] = {}
-        for cmp in self.comparisons:
-            by_ct.setdefault(cmp.care_type, []).append(cmp)
-        for ct, cmps in sorted(by_ct.items(), key=lambda kv: self.catalog.care_types[kv[0]].name):
-            links = ", ".join(
-                f"[{c.year}]({relative(f'{COMPARE_DIR}/index.md', compare_url(c))})"
-                f" ({len(c.columns)} verzekeraar{'s' if len(c.columns) != 1 else ''})" for c in cmps)
-            lines.append(f"- **{md(self.catalog.care_types[ct].name)}**: {links}")
-        lines += ["", "## Beleid door de jaren", ""]
-        for cmp in self.year_comparisons:
-            ins = self.catalog.insurers[cmp.insurer_id]
-            years = " → ".join(r.year_label for r in cmp.policies)
-            lines.append(f"- [{md(ins.short_name)}: {md(cmp.family.replace('-', ' '))} ({years})]"
-                         f"({relative(f'{COMPARE_DIR}/index.md', years_url(cmp))})")
-        return "\n".join(lines) + "\n"
+        return compare_pages.compare_index(self.catalog, self.comparisons, self.year_comparisons)
 
     def comparisons_of(self, rec: PolicyRecord) -> list[tuple[str, str]]:
         """(label, md path) of every comparison page a policy appears in."""
         out = []
         for cmp in self.comparisons:
             if any(c.rec.key == rec.key for c in cmp.columns):
-                out.append((f"{self.catalog.care_types[cmp.care_type].name} {cmp.year}", compare_url(cmp)))
+                label = f"{self.catalog.care_types[cmp.care_type].name} {cmp.year}"
+                out.append((label if cmp.is_comparison else f"{label} (overzicht)", compare_url(cmp)))
         for cmp in self.year_comparisons:
             if rec in cmp.policies:
                 out.append(("door de jaren", years_url(cmp)))

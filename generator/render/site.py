@@ -57,6 +57,7 @@ def render_site(catalog: Catalog, home_intro: str, site_url: str) -> dict[str, s
     for cmp in portal.comparisons:
         _put(files, compare_url(cmp), portal.comparison_page(cmp))
         _put(files, compare_url(cmp)[:-3] + ".csv", portal.comparison_csv(cmp))
+        _put(files, compare_url(cmp)[:-3] + "-excel.csv", portal.comparison_excel(cmp))
     for cmp in portal.year_comparisons:
         _put(files, years_url(cmp), portal.years_page(cmp))
     _put(files, "vergelijk/index.md", portal.compare_index())
