@@ -6,7 +6,7 @@ import io
 import json
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlparse
+from urllib.parse import parse_qs, unquote, urljoin, urlparse
 
 import pytest
 
@@ -55,6 +55,19 @@ def page_file(site: Path, url_path: str) -> Path:
     return target / "index.html" if (url_path.endswith("/") or target.is_dir()) else target
 
 
+def _checker_scope_problem(site: Path, fragment: str) -> str | None:
+    """Why the checker would not take ``#selectie=...`` as given (its ``validScope``), or None."""
+    scope = json.loads(parse_qs(fragment)["selectie"][0])
+    bundle = json.loads((site / "checker" / "bundle.json").read_text(encoding="utf-8"))
+    known = {p["insurer"] for p in bundle["policies"]
+             if scope["care_type"] in p["care_types"] and scope["year"] in p["contract_years"]}
+    if not known:
+        return f"the checker has no policy for {scope['care_type']} {scope['year']}"
+    if not set(scope["insurers"]) <= known:
+        return f"the checker has no {sorted(set(scope['insurers']) - known)} for {scope['care_type']} {scope['year']}"
+    return None
+
+
 def test_every_internal_link_and_anchor_resolves(site: Path):
     pages = sorted(site.rglob("*.html"))
     assert len(pages) > 20
@@ -74,6 +87,12 @@ def test_every_internal_link_and_anchor_resolves(site: Path):
             checked += 1
             if not target.is_file():
                 broken.append(f"{page.relative_to(site)}: {href} -> missing {target.relative_to(site)}")
+                continue
+            if url.fragment.startswith("selectie=") and url.path.endswith("/checker/"):
+                # the checker's state, not an anchor: a scope the checker knows
+                problem = _checker_scope_problem(site, url.fragment)
+                if problem:
+                    broken.append(f"{page.relative_to(site)}: {href} -> {problem}")
                 continue
             if url.fragment and target.suffix == ".html":
                 ids = parsed[target].ids if target in parsed else parse(target).ids

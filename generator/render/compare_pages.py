@@ -222,6 +222,7 @@ def _facts(pairs: list[tuple[str, str]], stacked: bool = False) -> str:
 
 
 def rung_html(rung: Rung, page: str, themes: dict[str, str], partial: bool) -> str:
+    partial = partial or rung.rec.policy.completeness == "partial"  # a contract run on from a partial policy
     link = f'<a href="{h(href(page, policy_url(rung.rec), rung.anchor))}">{h(rung.name)}</a>'
     kind = {"contract": "overeenkomst", "module": "module", "addendum": "addendum",
             "arrangement": "aanvullende afspraak"}[rung.kind]
@@ -229,8 +230,6 @@ def rung_html(rung: Rung, page: str, themes: dict[str, str], partial: bool) -> s
                  if rung.continued else "")
     meta = ([f"Looptijd: {h(rung.term)}"] if rung.term else []) + [f"Onderhandelbaar: {h(rung.negotiable)}"]
     facts: list[tuple[str, str]] = []
-    if rung.procurement:
-        facts.append(("Inkoop", str(h(rung.procurement))))
     if rung.requirements:
         items = "".join(
             f'<li><a href="{h(href(page, policy_url(rung.rec), anchor))}">{h(title)}</a>'
@@ -239,6 +238,8 @@ def rung_html(rung: Rung, page: str, themes: dict[str, str], partial: bool) -> s
         facts.append((f"Minimumeisen ({len(rung.requirements)})", f'<ul class="iw-reqs">{items}</ul>'))
     if rung.cond is not None:
         facts.append(("Eigen voorwaarden", cond_html(rung.cond, themes)))
+    elif not rung.requirements:
+        facts.append(("Voorwaarden", PARTIAL if partial else "geen voorwaarden genoemd"))
     if rung.incomplete:
         facts.append(("Let op", "de bron noemt de voorwaarden niet volledig"))
     if rung.tariffs:
@@ -264,6 +265,8 @@ def rung_html(rung: Rung, page: str, themes: dict[str, str], partial: bool) -> s
                          f'{title}<small>{where}</small></p>{_facts(sfacts, stacked=True)}</li>')
         steps = ('<p class="iw-steps-title">Tariefgroepen, van hoog naar laag:</p>'
                  f'<ol class="iw-steps">{"".join(items)}</ol>')
+    if rung.procurement:
+        steps += _facts([("Inkoopprocedure", str(h(rung.procurement)))], stacked=True)
     return (f'<li class="iw-rung iw-rung--{h(rung.kind)}"><p class="iw-rung-title">'
             f'<span class="iw-kind">{kind}</span> {link}{continued}</p>'
             f'<p class="iw-rung-meta">{" · ".join(meta)}</p>{_facts(facts, stacked=True)}{steps}</li>')
