@@ -29,7 +29,7 @@ def engine_bundle(catalog: Catalog, compact: bool = False) -> dict[str, Any]:
         "regions": reg["regions"],
         "care_types": {k: {"name": v["name"]} for k, v in reg["care-types"].items()},
         "insurers": {k: {"name": v.name, "short_name": v.short_name} for k, v in sorted(catalog.insurers.items())},
-        "sources": {k: {key: v[key] for key in ("title", "url", "published") if key in v}
+        "sources": {k: {key: v[key] for key in ("title", "url", "document_url", "published") if key in v}
                     for k, v in reg["sources"].items()},
         "policies": policies,
     }

@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import Any, Iterator
 
 from . import schema as s
+from .engine.evaluate import cite_link
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,10 @@ class Catalog:
         return self.sources[cite.source or rec.policy.sources[0]]
 
     def cite_url(self, rec: PolicyRecord, cite: s.Cite) -> str:
-        return cite.url or self.source_of(rec, cite).url
+        """The "Bron" link of a citation (the engine's ``cite_link``, so site and checker agree)."""
+        source = self.source_of(rec, cite)
+        return cite_link({"url": cite.url, "page": cite.page},
+                         {"url": source.url, "document_url": source.document_url}) or source.url
 
     def sorted_policies(self) -> list[PolicyRecord]:
         return sorted(self.policies.values(), key=lambda r: r.key)

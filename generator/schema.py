@@ -95,6 +95,11 @@ class Cite(Strict):
         description="Heading path in the source, outermost first, joined by ' > '."
     )
     url: Url | None = Field(None, description="A more specific public URL; default: the source's URL.")
+    page: int | None = Field(
+        None, ge=1, le=2000,
+        description="Page of the source document the fact stands on (the PDF's page number); with the "
+                    "source's 'document_url', the 'Bron' link opens the document at that page.",
+    )
 
 
 # --------------------------------------------------------------------------- registries
@@ -122,6 +127,10 @@ class SourceDocument(Strict):
         description="'insurer': the insurer's own policy; 'secondary': an analysis by a third party."
     )
     url: Url = Field(description="Public page where the insurer publishes this policy.")
+    document_url: Url | None = Field(
+        None, description="The document's own public address (e.g. its PDF), where it has one; 'Bron' links "
+                          "go there (at the cited 'page') instead of to the landing page 'url'. Never guessed.",
+    )
     published: IsoDate | None = None
     note: Text | None = None
 

@@ -94,6 +94,18 @@ class Result:
         return out
 
 
+
+def cite_link(cite: dict[str, Any], source: dict[str, Any]) -> str | None:
+    """Where a citation's "Bron" link goes: the citation's own address (a section of a web
+    page); else the document itself (``document_url``, e.g. its PDF), at the cited ``page``;
+    else the page where the insurer publishes the policy (``url``)."""
+    if cite.get("url"):
+        return cite["url"]
+    if source.get("document_url"):
+        return source["document_url"] + (f"#page={cite['page']}" if cite.get("page") else "")
+    return source.get("url")
+
+
 class PolicyEvaluator:
     """Evaluates the contracts and selective-procurement rules of one policy, for one
     profile and one contract year."""
@@ -131,7 +143,7 @@ class PolicyEvaluator:
         source_id = cite.get("source") or self.policy["sources"][0]
         source = self.bundle["sources"].get(source_id, {})
         return {"source": source_id, "title": source.get("title", source_id), "section": cite["section"],
-                "url": cite.get("url") or source.get("url")}
+                "url": cite_link(cite, source)}
 
     def note(self, note_id: str | None) -> dict[str, Any] | None:
         """A source note as JSON, or None when it does not bear on this profile (its ``when``
