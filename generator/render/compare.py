@@ -134,7 +134,7 @@ def column_for(catalog: Catalog, rec: PolicyRecord, care_type: str, year: int) -
             if (owner.key, req.id) in seen or not ("all" in req.applies_to or c.id in req.applies_to):
                 continue
             seen.add((owner.key, req.id))
-            cond = conditions(catalog, req.criterion, req.theme, owner.contract_names, care_type)
+            cond = conditions(catalog, req.criterion, req.theme, owner.contract_names, care_type, year)
             kind = REQUIREMENT_KINDS[req.consequence]
             add_themed(cond, title=req.title, rec=owner, anchor=req.id, kind=kind,
                        continued=owner is not rec)
@@ -150,24 +150,24 @@ def column_for(catalog: Catalog, rec: PolicyRecord, care_type: str, year: int) -
                                continued=cont))
         if c.term:
             add("term", Entry(c.name, owner, c.id, kind, text=term_text(c.term), continued=cont))
-        add_themed(conditions(catalog, c.criterion, c.theme, names, care_type),
+        add_themed(conditions(catalog, c.criterion, c.theme, names, care_type, year),
                    title=c.name, rec=owner, anchor=c.id, kind=kind, continued=cont)
         if c.tariff:
             add("tariffs", Entry(c.name, owner, c.id, kind, text=c.tariff, continued=cont))
         for t in c.tiers:
             title = f"{c.name} – {t.name}" if with_tiers > 1 else t.name
-            add_themed(conditions(catalog, t.criterion, c.theme, names, care_type),
+            add_themed(conditions(catalog, t.criterion, c.theme, names, care_type, year),
                        title=title, rec=owner, anchor=t.id, kind="tariefgroep", continued=cont)
             if t.tariff:
                 add("tariffs", Entry(title, owner, t.id, "tariefgroep", text=t.tariff, continued=cont))
         tiers = {t.id: t.name for t in c.tiers}
         for cap in c.caps:
             limit = f"hoogstens {tiers.get(cap.at_most, cap.at_most)}" if cap.at_most != "none" else "geen overeenkomst"
-            add_themed(conditions(catalog, cap.criterion, c.theme, names, care_type),
+            add_themed(conditions(catalog, cap.criterion, c.theme, names, care_type, year),
                        title=f"{c.name}: {limit}", rec=owner, anchor=cap.id, kind="grens", continued=cont)
     for rule in p.selective_procurement:
         if care_type in rule.care_types:
-            cond = conditions(catalog, rule.requirement, "selective-procurement", rec.contract_names, care_type)
+            cond = conditions(catalog, rule.requirement, "selective-procurement", rec.contract_names, care_type, year)
             add("selective-procurement", Entry(rule.condition, rec, rule.id, "selectieve inkoop", cond=cond))
     ids = {c.id for owner, c in contracts if owner is rec}
     for dl in p.deadlines:
@@ -249,19 +249,19 @@ def ladder_for(catalog: Catalog, rec: PolicyRecord, care_type: str, year: int) -
         for cap in c.caps:
             limit = (f"hoogstens {tiers.get(cap.at_most, cap.at_most)}" if cap.at_most != "none"
                      else "geen overeenkomst")
-            cond = conditions(catalog, cap.criterion, c.theme, names, care_type)
+            cond = conditions(catalog, cap.criterion, c.theme, names, care_type, year)
             what = cap.label or (cond.text if cond is not None else "")
             text = f"{what} — dan {limit}" if what else limit
             better = order[: order.index(cap.at_most)] if cap.at_most in order else order
             for tid in better:
                 caps.setdefault(tid, []).append(text)
-        steps = tuple(Step(t.name, t.id, conditions(catalog, t.criterion, c.theme, names, care_type),
+        steps = tuple(Step(t.name, t.id, conditions(catalog, t.criterion, c.theme, names, care_type, year),
                            t.tariff, tuple(caps.get(t.id, ()))) for t in c.tiers)
         tariffs = ([c.tariff] if c.tariff else []) + [
             f"{tf.subject}: {tariff_value(tf)}" if tariff_value(tf) else tf.subject
             for tf in owner.policy.tariffs if c.id in tf.applies_to and tf.contract_year in (None, year)]
         rungs.append(Rung(owner, c.id, c.name, c.kind, term_text(c.term), negotiable_text(c.negotiable),
-                          c.procurement, conditions(catalog, c.criterion, c.theme, names, care_type),
+                          c.procurement, conditions(catalog, c.criterion, c.theme, names, care_type, year),
                           reqs, steps, tuple(tariffs), owner is not rec, c.incomplete))
     return Ladder(rec, rec.insurer_id, tuple(rungs), checker_scope(care_type, year, rec.insurer_id))
 

@@ -129,11 +129,24 @@ def _subject(data: dict[str, Any]) -> str:
     return str(data["kind"])
 
 
+def _in_year(node: Any, year: int | None) -> bool | None:
+    """Whether a contract-year condition (or its negation) holds in ``year``; None: not one."""
+    if year is None:
+        return None
+    if node.kind == "contract-year":
+        return year in node.years
+    if node.kind == "not" and node.of.kind == "contract-year":
+        return year not in node.of.years
+    return None
+
+
 def conditions(catalog: Catalog, crit: Any, theme: str | None, names: dict[str, str] | None = None,
-               care_type: str | None = None) -> Cond | None:
+               care_type: str | None = None, year: int | None = None) -> Cond | None:
     """The condition tree of ``crit``; ``theme`` is the item's theme (conditions without one
     inherit it). With ``care_type``, parts that apply only to other care types are left out
-    of an ``all`` (for that care type they hold); None when nothing is left."""
+    of an ``all`` (for that care type they hold); with ``year``, contract-year conditions are
+    decided: left out of an ``all`` where they hold, of an ``any`` where they do not. None
+    when nothing is left."""
     if crit is None:
         return None
     texts = texts_for(catalog, names)
@@ -142,10 +155,17 @@ def conditions(catalog: Catalog, crit: Any, theme: str | None, names: dict[str, 
         own = node.theme or inherited
         children: list[Cond] = []
         kids = list(node.of) if node.kind in ("all", "any") else [node.of] if node.kind in ("not", "care-type") else []
+        if node.kind == "any" and any(_in_year(kid, year) is True for kid in kids):
+            return None  # "or in another contract year" while comparing such a year: holds
+        if node.kind == "any" and any(_in_year(kid, year) is False for kid in kids):
+            kept = [kid for kid in kids if _in_year(kid, year) is not False]
+            kids = kept or kids  # an option for other contract years is no option in this one
         for kid in kids:
             if (care_type and node.kind == "all" and kid.kind == "care-type"
                     and care_type not in kid.care_types):
                 continue  # a condition for another care type: holds for this one
+            if node.kind == "all" and _in_year(kid, year) is True:
+                continue  # "in contract year X" while comparing year X: holds
             built = build(kid, own)
             if built is not None:
                 children.append(built)
