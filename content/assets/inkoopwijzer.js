@@ -3,7 +3,8 @@
  * - sortable columns (click or Enter on a header), aria-sort kept up to date;
  * - filters (theme, insurer, "only differences") whose state lives in the URL query,
  *   so a filtered view can be shared and reopened;
- * - upcoming deadlines on the home page, judged by the visitor's own date.
+ * - upcoming deadlines on the home page, judged by the visitor's own date;
+ * - the "scroll sideways" hint above a table, shown only while the table is wider than its box.
  * Works with mkdocs-material's instant navigation: everything is (re)initialised on
  * each page switch through the `document$` observable.
  */
@@ -169,6 +170,26 @@
     });
   }
 
+  /* A table that scrolls sideways says so; its hint is hidden while everything fits. */
+  function updateScrollHints() {
+    document.querySelectorAll(".iw-table-wrap[data-iw-scroll]").forEach(function (wrap) {
+      var hint = wrap.previousElementSibling;
+      if (hint && hint.classList.contains("iw-scroll-hint")) hint.hidden = wrap.scrollWidth <= wrap.clientWidth + 1;
+    });
+  }
+  var hintsListening = false;
+
+  /* Printing shows everything: folded details of the tier ladder open for the print. */
+  var openedForPrint = [];
+  window.addEventListener("beforeprint", function () {
+    openedForPrint = [].slice.call(document.querySelectorAll("details.iw-more:not([open])"));
+    openedForPrint.forEach(function (d) { d.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    openedForPrint.forEach(function (d) { d.open = false; });
+    openedForPrint = [];
+  });
+
   function init() {
     if (window.requestIdleCallback) window.requestIdleCallback(prefetchChecker, { timeout: 3000 });
     else setTimeout(prefetchChecker, 1500);
@@ -176,6 +197,8 @@
     document.querySelectorAll("table.iw-table").forEach(initSorting);
     document.querySelectorAll("ol.iw-upcoming").forEach(initUpcoming);
     document.querySelectorAll("a.iw-webcal").forEach(initWebcal);
+    updateScrollHints();
+    if (!hintsListening) { window.addEventListener("resize", updateScrollHints); hintsListening = true; }
     document.documentElement.setAttribute("data-iw-ready", String(Date.now()));
   }
 

@@ -266,10 +266,15 @@ def rung_html(rung: Rung, page: str, themes: dict[str, str], partial: bool) -> s
         steps = ('<p class="iw-steps-title">Tariefgroepen, van hoog naar laag:</p>'
                  f'<ol class="iw-steps">{"".join(items)}</ol>')
     if rung.procurement:
-        steps += _facts([("Inkoopprocedure", str(h(rung.procurement)))], stacked=True)
+        facts.append(("Inkoopprocedure", str(h(rung.procurement))))
+    # What the contract as a whole asks sits behind one click (the tiers are the ladder, so
+    # they stay open); a module or addendum shows its name, term and negotiability first.
+    what = "Minimumeisen, voorwaarden en tarief" if rung.requirements else "Voorwaarden en tarief"
+    details = (f'<details class="iw-more"><summary>{what}</summary>{_facts(facts, stacked=True)}</details>'
+               if facts else "")
     return (f'<li class="iw-rung iw-rung--{h(rung.kind)}"><p class="iw-rung-title">'
             f'<span class="iw-kind">{kind}</span> {link}{continued}</p>'
-            f'<p class="iw-rung-meta">{" · ".join(meta)}</p>{_facts(facts, stacked=True)}{steps}</li>')
+            f'<p class="iw-rung-meta">{" · ".join(meta)}</p>{details}{steps}</li>')
 
 
 def ladder_html(catalog: Catalog, cmp: InsurerComparison, ladder: Ladder, page: str) -> str:
@@ -287,7 +292,7 @@ def ladder_html(catalog: Catalog, cmp: InsurerComparison, ladder: Ladder, page: 
     anchor = f"ladder-{ladder.insurer_id}"
     return (f'<section class="iw-ladder" id="{h(anchor)}" data-insurer="{h(ladder.insurer_id)}" '
             f'aria-labelledby="{h(anchor)}-titel"><h3 id="{h(anchor)}-titel">{h(insurer.short_name)}</h3>'
-            f'<p class="iw-ladder-policy">{policy}</p>{rungs}<p class="iw-ladder-check">{check}</p></section>')
+            f'<p class="iw-ladder-policy">{policy}</p><p class="iw-ladder-check">{check}</p>{rungs}</section>')
 
 
 def _cell_html(col: Column, row_id: str, page: str, themes: dict[str, str]) -> str:
@@ -370,8 +375,8 @@ def comparison_page(catalog: Catalog, cmp: InsurerComparison) -> str:
         f'<a class="md-button iw-csv" href="{h(excel_name)}" download>CSV voor Excel (;)</a>',
         "</div>", "",
     ]
-    if cmp.is_comparison:
-        lines += ['<p class="iw-scroll-hint" aria-hidden="true">Schuif de tabel opzij voor de andere verzekeraars →</p>', ""]
+    lines += ['<p class="iw-scroll-hint" aria-hidden="true">Schuif de tabel opzij voor '
+              + ("de andere verzekeraars" if cmp.is_comparison else "de hele tabel") + " →</p>", ""]
     lines += [
         f'<div class="iw-table-wrap" data-iw-scroll role="region" tabindex="0" '
         f'aria-label="Voorwaarden per thema (schuift opzij)"><table class="iw-table iw-compare" id="{table_id}">',
@@ -512,6 +517,7 @@ def years_page(catalog: Catalog, cmp: YearComparison) -> str:
         f'<div class="iw-filters" data-table="{table_id}">',
         '<label><input type="checkbox" data-filter="verschillen" value="ja"> Toon alleen verschillen</label>',
         "</div>", "",
+        '<p class="iw-scroll-hint" aria-hidden="true">Schuif de tabel opzij voor de andere jaren →</p>', "",
         f'<div class="iw-table-wrap" data-iw-scroll role="region" tabindex="0" '
         f'aria-label="Onderdelen per jaar (schuift opzij)"><table class="iw-table iw-years" id="{table_id}">',
         f'<thead><tr><th scope="col">Onderdeel</th>{head}</tr></thead>',
