@@ -102,6 +102,7 @@ def _years_tree(tmp_path_factory, *, partial_2025: bool):
     (removed), one only in 2026 (added); optionally 2025 is partial."""
     policies = make_tree(tmp_path_factory.mktemp("years"))
     acme_2026 = copy.deepcopy(ACME)
+    acme_2026["requirements"][0]["id"] = "big-registratie"  # renumbered: the same requirement
     acme_2026["requirements"].append({
         "id": "praktijkwebsite", "title": "Praktijkwebsite", "applies_to": ["all"], "theme": "practice",
         "criterion": {"kind": "is", "fact": "praktijkwebsite_compleet", "label": "De praktijk heeft een website."},
@@ -331,7 +332,12 @@ def test_years_diff_shows_added_removed_and_changed_conditions(years_full):
     assert added.cells[0].state == "absent"
     removed = _row(cmp, "Minimumeis: Integriteitstoets")
     assert removed.status == "ja" and [m.kind for m in removed.cells[1].marks] == ["removed"]
-    assert _row(cmp, "Minimumeis: BIG-registratie en kwaliteitsregister").status == "nee"
+    assert _row(cmp, "Module Kwaliteit").status == "nee"
+    # a requirement under a new id that tests the same facts: regrouped, neither removed nor new
+    old_id = next(r for r in cmp.rows if r.key == "requirement:big-en-kwaliteitsregister")
+    new_id = next(r for r in cmp.rows if r.key == "requirement:big-registratie")
+    assert [m.kind for m in old_id.cells[1].marks] == ["regrouped"] == [m.kind for m in new_id.cells[1].marks]
+    assert old_id.status == new_id.status == "onbekend"
 
     def tr(label: str) -> str:
         return next(t for t in re.findall(r"<tr id=.*?</tr>", page, re.S) if f">{label} <a" in t)
@@ -344,7 +350,12 @@ def test_years_diff_shows_added_removed_and_changed_conditions(years_full):
     assert 'iw-badge--added">nieuw<' in tr("Minimumeis: Praktijkwebsite")
     assert "niet in dit beleid" in tr("Minimumeis: Praktijkwebsite")  # 2025 is full: not there
     assert 'iw-badge--removed">vervallen<' in tr("Minimumeis: Integriteitstoets")
-    assert 'data-changed="nee"' in tr("Minimumeis: BIG-registratie en kwaliteitsregister")
+    assert 'data-changed="nee"' in tr("Module Kwaliteit")
+    regrouped = [t for t in re.findall(r"<tr id=.*?</tr>", page, re.S)
+                 if ">Minimumeis: BIG-registratie en kwaliteitsregister <a" in t]
+    assert len(regrouped) == 2 and all("anders ingedeeld" in t for t in regrouped)
+    assert "niet als apart onderdeel" in regrouped[0] and "vervallen" not in regrouped[0]
+    assert "mogelijk" in page and 'data-filter="mogelijk"' in page
     # the toggle, for the script to hide unchanged rows
     assert '<input type="checkbox" data-filter="verschillen" value="ja"> Toon alleen verschillen' in page
 
@@ -364,6 +375,7 @@ def test_years_diff_never_reads_not_known_as_no_conditions(years_partial):
     html = next(t for t in re.findall(r"<tr id=.*?</tr>", page, re.S) if ">Minimumeis: Praktijkwebsite <a" in t)
     assert "onbekend — beleid gedeeltelijk bekend" in html and "niet in dit beleid" not in html
     assert "geen aanvullende voorwaarden" not in page
+    assert '<input type="checkbox" data-filter="mogelijk" value="ja">' in page
 
 
 # ----------------------------------------------------------------------------- overview or comparison

@@ -167,8 +167,16 @@ def test_years_diff(context, base, viewport):
 
     page.get_by_label("Toon alleen verschillen").check()
     expect(table.locator("tbody tr[data-changed=nee]:visible")).to_have_count(0)
-    expect(table.locator("tbody tr[data-changed=ja]:visible")).to_have_count(sure)
+    expect(table.locator("tbody tr[data-changed=onbekend]:visible")).to_have_count(0)
+    expect(table.locator("tbody tr:visible")).to_have_count(sure)
     expect(page).to_have_url(re.compile(r"\?verschillen=ja$"))
+    # what the partial policies can not rule out, on request
+    maybe = table.locator("tbody tr[data-changed=onbekend]").count()
+    assert maybe > 0
+    page.get_by_label("ook mogelijke verschillen (beleid gedeeltelijk bekend)").check()
+    expect(table.locator("tbody tr:visible")).to_have_count(sure + maybe)
+    page.get_by_label("ook mogelijke verschillen (beleid gedeeltelijk bekend)").uncheck()
+    expect(table.locator("tbody tr:visible")).to_have_count(sure)
     fits(page, width, f"{YEARS}?verschillen=ja at {width}px")
     page.screenshot(path=str(ARTIFACTS / f"compare-years-{viewport}.png"), full_page=True)
     page.get_by_label("Toon alleen verschillen").uncheck()

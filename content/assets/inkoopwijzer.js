@@ -40,6 +40,9 @@
         if (values[name] && (tr.getAttribute("data-" + name) || "").indexOf(" " + values[name] + " ") < 0) hide = true;
       });
       if (values.verschillen && tr.getAttribute("data-changed") === "nee") hide = true;
+      // possible differences (a partial policy can not rule them out) only when asked for
+      if (values.verschillen && "mogelijk" in values && !values.mogelijk &&
+          tr.getAttribute("data-changed") === "onbekend") hide = true;
       if ("verstreken" in values && tr.hasAttribute("data-date")) {
         var past = tr.getAttribute("data-date") < today;
         tr.classList.toggle("iw-past", past);

@@ -15,7 +15,7 @@ Everything is computed from the structured data and handed to the page renderer
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..model import Catalog, PolicyRecord
@@ -330,7 +330,7 @@ class Version:
 class Mark:
     """One difference with the previous policy."""
 
-    kind: str          # added | removed | changed | logic | maybe-added | maybe-removed
+    kind: str          # added | removed | changed | logic | maybe-added | maybe-removed | regrouped
     label: str         # the condition (or fact) it concerns
     old: str = ""
     new: str = ""
@@ -338,7 +338,7 @@ class Mark:
 
     @property
     def certain(self) -> bool:
-        return not self.kind.startswith("maybe-")
+        return not self.kind.startswith("maybe-") and self.kind != "regrouped"
 
 
 @dataclass(frozen=True)
@@ -347,6 +347,7 @@ class YearCell:
     version: Version | None
     marks: tuple[Mark, ...] = ()        # against the previous policy
     source_changes: tuple[str, ...] = ()  # the source's own change rows about this item
+    against: str = ""                   # marks are against this earlier year (not the one before)
 
     @property
     def changed(self) -> bool:
@@ -493,6 +494,61 @@ def _source_changes(rec: PolicyRecord, anchor: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _previous(recs: list[PolicyRecord], per: list[dict[str, Any]], key: str, i: int) -> int | None:
+    """The policy before ``i`` to compare an item with: the nearest that has it, looking past
+    partial policies that do not mention it (a full policy without it ends the search)."""
+    for j in range(i - 1, -1, -1):
+        if key in per[j]:
+            return j
+        if recs[j].policy.completeness == "full":
+            return None
+    return None
+
+
+# Conditions that tie an item to its contract, year or care type, not to what it asks.
+_NOT_IDENTIFYING = ("contract:", "contract-year:", "care-type:", "all", "any", "not")
+
+
+def _asks(version: Version) -> set[str]:
+    """What an item's conditions test (facts and registers): recognises it across years."""
+    if version.cond is None:
+        return set()
+    return {leaf.subject for leaf in version.cond.leaves() if not leaf.subject.startswith(_NOT_IDENTIFYING)}
+
+
+def _regrouped(versions: dict[str, tuple[str, Version]], key: str, asks: set[str]) -> tuple[str, ...]:
+    """Keys of the items of the same kind in one policy that test some of ``asks``: where an
+    item without a counterpart under its own id went (or came from), when the insurer
+    regrouped its requirements."""
+    kind = key.split(":")[0]
+    return tuple(k for k, (_, v) in versions.items()
+                 if k != key and k.split(":")[0] == kind and asks & _asks(v))
+
+
+def _with_regroups(row: YearRow, per: list[dict[str, tuple[str, Version]]],
+                   recs: list[PolicyRecord]) -> YearRow:
+    """An item "removed" while another item of that policy tests what it tested, or "added"
+    while an earlier item tested the same, was regrouped rather than dropped or new: its mark
+    becomes "regrouped", naming the other items (a difference in form, not a sure change)."""
+    cells = list(row.cells)
+    for i, cell in enumerate(cells):
+        mark = next((m for m in cell.marks if m.label == "onderdeel"), None)
+        if mark is None:
+            continue
+        if mark.kind in ("removed", "maybe-removed"):
+            j = next(j for j in range(i - 1, -1, -1) if row.key in per[j])
+            others = _regrouped(per[i], row.key, _asks(per[j][row.key][1]))
+        elif mark.kind in ("added", "maybe-added"):
+            others = tuple(k for j in range(i) for k in _regrouped(per[j], row.key, _asks(per[i][row.key][1]))
+                           if k not in per[i])
+        else:
+            continue
+        if others:
+            regroup = Mark("regrouped", "onderdeel", new="|".join(dict.fromkeys(others)))
+            cells[i] = replace(cell, marks=tuple(regroup if m is mark else m for m in cell.marks))
+    return replace(row, cells=tuple(cells))
+
+
 def year_comparisons(catalog: Catalog) -> list[YearComparison]:
     """One comparison per insurer and care-type family with at least two policies."""
     groups: dict[tuple[str, str], list[PolicyRecord]] = {}
@@ -514,20 +570,26 @@ def year_comparisons(catalog: Catalog) -> list[YearComparison]:
             for i, (rec, items) in enumerate(zip(recs, per)):
                 partial = rec.policy.completeness == "partial"
                 cur = items[key][1] if key in items else None
-                prev = per[i - 1][key][1] if i > 0 and key in per[i - 1] else None
-                prev_partial = i > 0 and recs[i - 1].policy.completeness == "partial"
+                j = _previous(recs, per, key, i)
+                prev = per[j][key][1] if j is not None else None
+                against = recs[j].year_label if j is not None and j < i - 1 else ""
                 marks: list[Mark] = []
                 if cur is None:
                     state = "unknown" if partial else "absent"
-                    if prev is not None:
+                    if i > 0 and key in per[i - 1]:
                         marks.append(Mark("maybe-removed" if partial else "removed", "onderdeel"))
-                    cells.append(YearCell(state, None, tuple(marks)))
+                    elif prev is not None and not partial:
+                        marks.append(Mark("removed", "onderdeel"))  # since a year before a partial one
+                    cells.append(YearCell(state, None, tuple(marks), against=against if marks else ""))
                     continue
                 if i > 0 and prev is None:
+                    prev_partial = recs[i - 1].policy.completeness == "partial"
                     marks.append(Mark("maybe-added" if prev_partial else "added", "onderdeel"))
                 elif prev is not None:
                     marks.extend(diff_versions(prev, cur))
-                cells.append(YearCell("present", cur, tuple(marks), _source_changes(rec, cur.anchor)))
+                cells.append(YearCell("present", cur, tuple(marks), _source_changes(rec, cur.anchor),
+                                      against=against if marks else ""))
             rows.append(YearRow(key, label, tuple(cells)))
+        rows = [_with_regroups(row, per, recs) for row in rows]
         out.append(YearComparison(insurer_id, family, recs, rows))
     return out

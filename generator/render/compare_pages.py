@@ -421,21 +421,38 @@ def comparison_excel(catalog: Catalog, cmp: InsurerComparison) -> bytes:
 MARK_TEXT = {"removed": "vervallen", "maybe-removed": "niet meer genoemd (beleid gedeeltelijk bekend)"}
 
 
-def _year_cell(cell: YearCell, rec: PolicyRecord, page: str, themes: dict[str, str]) -> str:
+def _regrouped_html(mark: Mark, rows: dict[str, tuple[str, str]], removed: bool) -> str:
+    links = ", ".join(f'<a href="#{h(rows[k][0])}">{h(rows[k][1])}</a>' for k in mark.new.split("|") if k in rows)
+    return ('<span class="iw-badge iw-badge--maybe">anders ingedeeld</span> '
+            f'<small class="iw-regrouped">{"Wat dit onderdeel vroeg, staat nu (deels) bij" if removed else "Eerder (deels) bij"}: '
+            f"{links}</small>")
+
+
+def _year_cell(cell: YearCell, rec: PolicyRecord, page: str, themes: dict[str, str],
+               rows: dict[str, tuple[str, str]] | None = None) -> str:
     klass = "iw-changed" if cell.changed else "iw-maybe" if cell.marks else ""
     parts: list[str] = []
+    rows = rows or {}
     item_mark = next((m for m in cell.marks if m.label == "onderdeel"), None)
     if cell.state != "present" or cell.version is None:
         text = PARTIAL if cell.state == "unknown" else ABSENT
         badge = "iw-badge--partial" if cell.state == "unknown" else "iw-badge--absent"
         parts.append(f'<span class="iw-badge {badge}">{text}</span>')
-        if item_mark is not None:
+        if item_mark is not None and item_mark.kind == "regrouped" and cell.state == "absent":
+            parts[-1] = '<span class="iw-badge iw-badge--absent">niet als apart onderdeel</span>'
+        if item_mark is not None and item_mark.kind == "regrouped":
+            parts.append(_regrouped_html(item_mark, rows, removed=True))
+        elif item_mark is not None:
             parts.append(f'<span class="iw-badge iw-badge--removed">{MARK_TEXT[item_mark.kind]}</span>')
+        if cell.against:
+            parts.append(f'<small class="iw-against">(sinds {h(cell.against)})</small>')
         klass = (klass + " iw-absent").strip()
     else:
         v = cell.version
         link = f'<a href="{h(href(page, policy_url(rec), v.anchor))}">in het beleid</a>'
-        if item_mark is not None:
+        if item_mark is not None and item_mark.kind == "regrouped":
+            parts.append(_regrouped_html(item_mark, rows, removed=False))
+        elif item_mark is not None:
             word = "nieuw" if item_mark.kind == "added" else "nieuw of niet eerder bekend"
             kind = "added" if item_mark.kind == "added" else "maybe"
             parts.append(f'<span class="iw-badge iw-badge--{kind}">{word}</span>')
@@ -472,6 +489,9 @@ def _year_cell(cell: YearCell, rec: PolicyRecord, page: str, themes: dict[str, s
         if cell.source_changes:
             parts.append('<p class="iw-source-change"><strong>Volgens de bron:</strong> '
                          + "; ".join(str(h(t)) for t in cell.source_changes) + "</p>")
+        if cell.against:
+            parts.append(f'<p class="iw-against"><small>Vergeleken met {h(cell.against)}: het beleid daartussen '
+                         "noemt dit onderdeel niet (gedeeltelijk bekend).</small></p>")
         parts.append(f'<p class="iw-year-link">{link}</p>')
     return (f'<td class="{klass}">' if klass else "<td>") + " ".join(parts) + "</td>"
 
@@ -486,8 +506,9 @@ def years_page(catalog: Catalog, cmp: YearComparison) -> str:
         f'{"<br><small>gedeeltelijk bekend</small>" if r.policy.completeness == "partial" else ""}</th>'
         for r in cmp.policies)
     body = []
+    row_ids = {row.key: (f"rij-{i + 1}", row.label) for i, row in enumerate(cmp.rows)}
     for i, row in enumerate(cmp.rows):
-        cells = "".join(_year_cell(cell, rec, page, themes) for cell, rec in zip(row.cells, cmp.policies))
+        cells = "".join(_year_cell(cell, rec, page, themes, row_ids) for cell, rec in zip(row.cells, cmp.policies))
         row_id = f"rij-{i + 1}"
         body.append(f'<tr id="{row_id}" data-changed="{row.status}">'
                     f'<th scope="row">{h(row.label)} <a class="iw-permalink" href="#{row_id}" '
@@ -507,7 +528,9 @@ def years_page(catalog: Catalog, cmp: YearComparison) -> str:
              '<li><span class="iw-badge iw-badge--changed">gewijzigd</span> andere waarde: '
              "<del>oud</del> → <ins>nieuw</ins></li>"
              '<li><span class="iw-badge iw-badge--maybe">nieuw of niet eerder bekend</span> het beleid ervoor '
-             "is maar gedeeltelijk bekend: de voorwaarde kan er ook al zijn geweest</li></ul>", ""]
+             "is maar gedeeltelijk bekend: de voorwaarde kan er ook al zijn geweest</li>"
+             '<li><span class="iw-badge iw-badge--maybe">anders ingedeeld</span> wat dit onderdeel vraagt, staat '
+             "(deels) bij een ander onderdeel van het andere jaar</li></ul>", ""]
     if partial:
         lines += ["Van " + ", ".join(f"{md(r.year_label)}" for r in partial)
                   + " is het beleid maar gedeeltelijk bekend. Wat daar ontbreekt, heet „onbekend”, "
@@ -516,6 +539,8 @@ def years_page(catalog: Catalog, cmp: YearComparison) -> str:
         "De planning en de tarieven van elk jaar staan op de beleidspagina's zelf.", "",
         f'<div class="iw-filters" data-table="{table_id}">',
         '<label><input type="checkbox" data-filter="verschillen" value="ja"> Toon alleen verschillen</label>',
+        *(['<label><input type="checkbox" data-filter="mogelijk" value="ja"> ook mogelijke verschillen '
+           "(beleid gedeeltelijk bekend)</label>"] if maybe else []),
         "</div>", "",
         '<p class="iw-scroll-hint" aria-hidden="true">Schuif de tabel opzij voor de andere jaren →</p>', "",
         f'<div class="iw-table-wrap" data-iw-scroll role="region" tabindex="0" '
