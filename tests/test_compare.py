@@ -158,6 +158,10 @@ def test_a_partial_policy_is_never_said_to_be_silent(two_insurers):
     assert cell("integrity", "acme") == ABSENT == "niet in dit beleid"
     assert cell("registration", "beta") == PARTIAL == "onbekend — beleid gedeeltelijk bekend"
     assert "Integriteitstoets" in cell("integrity", "beta")
+    # a tariff group's tariff effect is a tariff: it shows in the tariffs row
+    assert "tariefgroep Tariefgroep A : Hoogste tarief." in cell("tariffs", "acme")
+    # a behandelindex band inside a tier is a behandelindex condition
+    assert "Tariefgroep B" in cell("efficiency", "acme") and "40 tot en met 110" in cell("efficiency", "acme")
     rows = compare_pages.comparison_rows(two_insurers, cmp)
     by_label = {r[0]: r[1:] for r in rows[1:]}
     assert by_label["Integriteit, fraude en toetsing"][0] == ABSENT

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..model import Catalog, PolicyRecord
-from .criteria import Cond, conditions, prune
+from .criteria import Cond, conditions, number, prune
 from .dates import when_text
 
 # What a cell says when a policy has nothing for a row.
@@ -187,7 +187,6 @@ def column_for(catalog: Catalog, rec: PolicyRecord, care_type: str, year: int) -
 def tariff_value(tf: Any) -> str:
     """A tariff fact's value in words (its number with unit, else its text)."""
     if tf.value is not None:
-        from .criteria import number
         unit = {"percent": "%", "eur": ""}.get(tf.unit, "")
         value = f"€ {number(tf.value)}" if tf.unit == "eur" else f"{number(tf.value)}{unit}"
         return value + (f" ({tf.text})" if tf.text else "")

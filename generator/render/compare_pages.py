@@ -19,7 +19,7 @@ from urllib.parse import quote
 from ..escape import csv_cell, json_text
 from ..escape import html as h
 from ..model import Catalog, PolicyRecord
-from .compare import (ABSENT, PARTIAL, Column, Entry, InsurerComparison, Ladder, Mark, Rung, YearCell,
+from .compare import (ABSENT, KIND_LABELS, PARTIAL, Column, Entry, InsurerComparison, Ladder, Mark, Rung, YearCell,
                       YearComparison)
 from .criteria import CONNECTIVES, Cond
 from .markup import md_escape as md
@@ -224,8 +224,7 @@ def _facts(pairs: list[tuple[str, str]], stacked: bool = False) -> str:
 def rung_html(rung: Rung, page: str, themes: dict[str, str], partial: bool) -> str:
     partial = partial or rung.rec.policy.completeness == "partial"  # a contract run on from a partial policy
     link = f'<a href="{h(href(page, policy_url(rung.rec), rung.anchor))}">{h(rung.name)}</a>'
-    kind = {"contract": "overeenkomst", "module": "module", "addendum": "addendum",
-            "arrangement": "aanvullende afspraak"}[rung.kind]
+    kind = KIND_LABELS[rung.kind]
     continued = (f' <small class="iw-continued">(loopt door uit het beleid {h(rung.rec.year_label)})</small>'
                  if rung.continued else "")
     meta = ([f"Looptijd: {h(rung.term)}"] if rung.term else []) + [f"Onderhandelbaar: {h(rung.negotiable)}"]
