@@ -256,6 +256,9 @@ def test_no_comparison_joins_conditions_into_one_string(catalog):
         assert ":;" not in body and ".;" not in body, cmp.slug
         for a in re.findall(r"<a [^>]*>(.*?)</a>", page, re.S):
             assert "<li" not in a and "<ul" not in a, f"{cmp.slug}: a link around a list"
+    for years in year_comparisons(catalog):
+        body = text_of(compare_pages.years_page(catalog, years))
+        assert ".:" not in body and ".;" not in body, years.slug
 
 
 # ----------------------------------------------------------------------------- the tier ladder

@@ -480,7 +480,7 @@ def _year_cell(cell: YearCell, rec: PolicyRecord, page: str, themes: dict[str, s
         if gone:
             parts.append('<ul class="iw-gone">' + "".join(
                 f'<li><span class="iw-badge iw-badge--removed">{MARK_TEXT[m.kind]}</span> '
-                f'<del>{h(m.label)}{": " + str(h(m.old)) if m.old and m.old != m.label else ""}</del></li>'
+                f'<del>{h(m.label or m.old)}</del></li>'
                 for m in gone) + "</ul>")
         if any(m.kind == "logic" for m in cell.marks):
             parts.append('<p class="iw-logic"><span class="iw-badge iw-badge--changed">gewijzigd</span> '
