@@ -486,8 +486,8 @@ def _year_cell(cell: YearCell, rec: PolicyRecord, page: str, themes: dict[str, s
             parts.append('<p class="iw-logic"><span class="iw-badge iw-badge--changed">gewijzigd</span> '
                          "de voorwaarden zijn anders samengesteld (dezelfde voorwaarden, andere samenhang)</p>")
         if cell.source_changes:
-            parts.append('<p class="iw-source-change"><strong>Volgens de bron:</strong> '
-                         + "; ".join(str(h(t)) for t in cell.source_changes) + "</p>")
+            parts.append('<div class="iw-source-change"><strong>Volgens de bron:</strong><ul>'
+                         + "".join(f"<li>{h(t)}</li>" for t in cell.source_changes) + "</ul></div>")
         if cell.against:
             parts.append(f'<p class="iw-against"><small>Vergeleken met {h(cell.against)}: het beleid daartussen '
                          "noemt dit onderdeel niet (gedeeltelijk bekend).</small></p>")
