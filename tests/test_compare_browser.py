@@ -139,8 +139,8 @@ def test_tier_ladder(context, base, viewport):
     expect(row).to_contain_text("Fysiotherapie Intensief")
     expect(row).to_contain_text("40 tot en met 110")
     expect(row.locator(".iw-conn").first).to_have_text("één van:")
-    row.scroll_into_view_if_needed()
-    page.locator("#rij-efficiency").screenshot(path=str(ARTIFACTS / f"compare-behandelindex-row-{viewport}.png"))
+    row.scroll_into_view_if_needed()  # inside the table's own scroll box on a desktop
+    page.screenshot(path=str(ARTIFACTS / f"compare-behandelindex-row-{viewport}.png"))
     # a partial policy's empty cell says it is not known
     expect(page.locator("#rij-efficiency td[data-insurer=cz]")).to_have_text("onbekend — beleid gedeeltelijk bekend")
 
