@@ -62,7 +62,8 @@ def test_broken_file_gives_exact_located_message(case: Path, tmp_path: Path, cap
         assert line in lines, f"expected line not printed:\n  {line}\ngot:\n{output}"
 
 
-def test_valid_fixture_tree_passes(tmp_path: Path, capsys):
+def test_valid_fixture_tree_passes(tmp_path: Path, capsys, monkeypatch):
+    monkeypatch.delenv("INKOOPWIJZER_SOURCES", raising=False)  # the fixture's sources are not there
     make_tree(tmp_path)
     code, output = run_validate(tmp_path, capsys, "policies")
     assert code == 0, output

@@ -23,7 +23,9 @@ POLICY = REPO / "tests" / "fixtures" / "tree" / "acme" / "fysiotherapie-2026.yam
 
 def validate(cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "generator", "validate", "policies"], cwd=cwd,
-                          capture_output=True, text=True, timeout=60, env=dict(os.environ, PYTHONPATH=str(REPO)))
+                          capture_output=True, text=True, timeout=60,
+                          env={**{k: v for k, v in os.environ.items() if k != "INKOOPWIJZER_SOURCES"},  # not the fixture's
+                               "PYTHONPATH": str(REPO)})
 
 
 # ----------------------------------------------------------------------------- files
