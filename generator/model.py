@@ -119,9 +119,21 @@ class Catalog:
                 for kind, items in self.registries.items()}
 
     def policy_json(self, rec: PolicyRecord) -> dict[str, Any]:
-        """The policy as plain JSON data, with its derived identity made explicit."""
-        data = rec.policy.model_dump(mode="json", by_alias=True, exclude_none=True)
-        return {"id": rec.key, "insurer": rec.insurer_id, **data}
+        """The policy as plain JSON data, with its derived identity made explicit.
+
+        Dumped once per policy (open data, feeds and the engine bundle all read it); each
+        caller gets its own top-level dict, and none changes what lies below.
+        """
+        data = self._policy_json.get(rec.key)
+        if data is None:
+            data = self._policy_json[rec.key] = {
+                "id": rec.key, "insurer": rec.insurer_id,
+                **rec.policy.model_dump(mode="json", by_alias=True, exclude_none=True)}
+        return dict(data)
+
+    @cached_property
+    def _policy_json(self) -> dict[str, dict[str, Any]]:
+        return {}
 
 
 def iter_criteria(criterion: Any) -> Iterator[Any]:

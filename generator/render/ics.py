@@ -106,21 +106,31 @@ class Feed:
 def feeds(catalog: Catalog, site_url: str) -> list[Feed]:
     """All feeds: everything, per insurer, per care type, per insurer x care type (none empty)."""
     occs = occurrences(catalog, site_url)
+    # group in one pass (keeping the order of ``occs``): scanning every occurrence per
+    # insurer x care type would grow with the square of the data
+    by_insurer: dict[str, list[Occurrence]] = {}
+    by_care_type: dict[str, list[Occurrence]] = {}
+    by_both: dict[tuple[str, str], list[Occurrence]] = {}
+    for o in occs:
+        by_insurer.setdefault(o.rec.insurer_id, []).append(o)
+        for ct in dict.fromkeys(o.care_types):
+            by_care_type.setdefault(ct, []).append(o)
+            by_both.setdefault((o.rec.insurer_id, ct), []).append(o)
     out = [Feed("agenda/alle.ics", "Inkoopwijzer – alle deadlines",
                 "Alle deadlines uit het zorginkoopbeleid van alle verzekeraars.", "all", tuple(occs))]
     for iid, ins in sorted(catalog.insurers.items()):
-        mine = tuple(o for o in occs if o.rec.insurer_id == iid)
+        mine = tuple(by_insurer.get(iid, ()))
         if mine:
             out.append(Feed(f"agenda/{iid}.ics", f"Inkoopwijzer – {ins.short_name}",
                             f"Deadlines uit het zorginkoopbeleid van {ins.name}.", "insurer", mine))
     for ct, care in sorted(catalog.care_types.items()):
-        mine = tuple(o for o in occs if ct in o.care_types)
+        mine = tuple(by_care_type.get(ct, ()))
         if mine:
             out.append(Feed(f"agenda/zorgsoort/{ct}.ics", f"Inkoopwijzer – {care.name}",
                             f"Deadlines voor {care.name.lower()} van alle verzekeraars.", "care-type", mine))
     for iid, ins in sorted(catalog.insurers.items()):
         for ct, care in sorted(catalog.care_types.items()):
-            mine = tuple(o for o in occs if o.rec.insurer_id == iid and ct in o.care_types)
+            mine = tuple(by_both.get((iid, ct), ()))
             if mine:
                 out.append(Feed(f"agenda/{iid}/{ct}.ics", f"Inkoopwijzer – {ins.short_name} {care.name}",
                                 f"Deadlines voor {care.name.lower()} uit het beleid van {ins.name}.",

@@ -64,14 +64,21 @@ class Portal:
 
     def comparisons_of(self, rec: PolicyRecord) -> list[tuple[str, str]]:
         """(label, md path) of every comparison page a policy appears in."""
-        out = []
+        return list(self._comparisons_by_policy.get(rec.key, ()))
+
+    @functools.cached_property
+    def _comparisons_by_policy(self) -> dict[str, list[tuple[str, str]]]:
+        """Every policy's comparison pages, gathered in one pass over the comparisons (asking
+        each comparison about each policy would grow with the square of the data)."""
+        out: dict[str, list[tuple[str, str]]] = {}
         for cmp in self.comparisons:
-            if any(c.rec.key == rec.key for c in cmp.columns):
-                label = f"{self.catalog.care_types[cmp.care_type].name} {cmp.year}"
-                out.append((label if cmp.is_comparison else f"{label} (overzicht)", compare_url(cmp)))
+            label = f"{self.catalog.care_types[cmp.care_type].name} {cmp.year}"
+            entry = (label if cmp.is_comparison else f"{label} (overzicht)", compare_url(cmp))
+            for key in dict.fromkeys(c.rec.key for c in cmp.columns):
+                out.setdefault(key, []).append(entry)
         for cmp in self.year_comparisons:
-            if rec in cmp.policies:
-                out.append(("door de jaren", years_url(cmp)))
+            for key in dict.fromkeys(r.key for r in cmp.policies):
+                out.setdefault(key, []).append(("door de jaren", years_url(cmp)))
         return out
 
     # ------------------------------------------------------------------ glossary
