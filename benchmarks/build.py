@@ -1,7 +1,7 @@
 """Benchmark the build at 1x, 10x, 100x and 150x the real data: time and peak memory.
 
     .venv/bin/python benchmarks/build.py [--scales 1 10 100 150] [--serve-scales 1 100]
-                                         [--zensical PATH]
+                                         [--zensical PATH] [--zensical-scales 1 10 100]
 
 For each scale a synthetic corpus is written (benchmarks/corpus.py), then each stage runs in
 a fresh process, so peak memory (max RSS) is its own:
@@ -144,6 +144,7 @@ def main() -> int:
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100, 150])
     parser.add_argument("--serve-scales", type=int, nargs="*", default=[1, 100])
     parser.add_argument("--zensical", help="the zensical command (default: zensical on PATH, else skipped)")
+    parser.add_argument("--zensical-scales", type=int, nargs="*", default=[1, 10, 100, 150])
     args = parser.parse_args()
     zensical = find_zensical(args.zensical)
     rows = []
@@ -158,7 +159,7 @@ def main() -> int:
             gen = run_stage("generate", project)
             full = run_stage("build", project)
             reload = run_stage("serve", project) if scale in args.serve_scales else None
-            zen = zensical_build(zensical, project) if zensical else None
+            zen = zensical_build(zensical, project) if zensical and scale in args.zensical_scales else None
             rows.append((scale, counts["policies"], gen, full, reload, zen))
             print(f"{scale}x done: {json.dumps([gen, full, reload, zen])}", file=sys.stderr, flush=True)
             shutil.rmtree(project)
@@ -185,6 +186,8 @@ def main() -> int:
               "HTML pages | files only ProperDocs writes (theme assets aside) | files only Zensical writes |")
         print("|---|---|---|---|---|---|---|")
         for scale, _, gen, full, _, zen in rows:
+            if zen is None:
+                continue
             if "error" in zen:
                 print(f"| {scale}x | failed: {zen['error']} | | | | | |")
                 continue
