@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
+from datetime import date, timedelta
 from typing import Any, Iterable
 
 from ..escape import html as escape
@@ -15,8 +16,9 @@ from . import compare_pages
 from .compare import InsurerComparison, YearComparison, insurer_comparisons, year_comparisons
 from .compare_pages import compare_url, years_url
 from .dates import dutch_date, when_sort_key, when_text
+from .freshness import coverage_html
 from .markup import md_escape as md
-from .pages import policy_url, relative
+from .pages import page_link, policy_url, relative
 
 # Front matter for table pages: no table-of-contents sidebar, so tables get the width.
 WIDE = "---\nhide:\n  - toc\n---\n"
@@ -25,18 +27,6 @@ GLOSSARY_DIR = "begrippen"
 
 def term_url(term_id: str) -> str:
     return f"{GLOSSARY_DIR}/{term_id}.md"
-
-
-def page_link(from_page: str, to_md: str, anchor: str | None = None) -> str:
-    """Link to a generated page as its final URL (directory URLs), for raw HTML."""
-    rel = str(relative(from_page, to_md))
-    rel = rel[:-3] + "/" if rel.endswith(".md") else rel
-    rel = rel.replace("index/", "")
-    # relative() is computed between .md paths; with directory URLs every page except an
-    # index.md is served one level deeper, so it needs one more '../'.
-    if not from_page.endswith("index.md"):
-        rel = "../" + rel
-    return rel + (f"#{anchor}" if anchor else "")
 
 
 class Portal:
@@ -138,25 +128,58 @@ class Portal:
 
     # ------------------------------------------------------------------ home
     def home_page(self, intro: str) -> str:
+        """The hand-written intro, then the deadlines a provider acts on (upcoming by the
+        visitor's date), long windows and the insurers' own steps apart, the coverage of the
+        data, the latest changes and the entry points per care type, insurer and year."""
         page = "index.md"
-        deadlines = []
+        provider, windows, insurer_steps = [], [], []
         for rec in self.catalog.sorted_policies():
             for dl in rec.policy.deadlines:
-                if dl.when.kind != "relative":  # no date of its own
-                    deadlines.append((when_sort_key(dl.when), rec, dl))
-        deadlines.sort(key=lambda t: (t[0], t[1].key, t[2].id))
-        items = "".join(
-            f'<li data-date="{d.isoformat()}"><strong>{escape(when_text(dl.when))}</strong> – '
-            f'<a href="{escape(page_link(page, policy_url(rec), dl.id))}">'
-            f'[{escape(self.catalog.insurers[rec.insurer_id].short_name)}] {escape(dl.action)}</a></li>'
-            for d, rec, dl in deadlines)
+                if dl.when.kind == "relative":  # no date of its own
+                    continue
+                item = (_start(dl.when), rec, dl)
+                if dl.actor == "insurer":
+                    insurer_steps.append(item)
+                elif is_window(dl.when):
+                    windows.append(item)
+                else:
+                    provider.append(item)
+
+        def items(entries: list) -> str:
+            entries = sorted(entries, key=lambda t: (when_sort_key(t[2].when), t[0], t[1].key, t[2].id))
+            return "".join(
+                f'<li data-date="{_until(dl).isoformat()}"><strong>{escape(when_text(dl.when))}</strong> – '
+                f'<a href="{escape(page_link(page, policy_url(rec), dl.id))}">'
+                f'[{escape(self.catalog.insurers[rec.insurer_id].short_name)}] {escape(dl.action)}</a>'
+                f' <small>(contractjaar {dl.contract_year})</small></li>'
+                for _, rec, dl in entries)
+
         amendments = sorted(((a.date, rec, a) for rec in self.catalog.policies.values()
                              for a in rec.policy.amendments), key=lambda t: (t[0], t[1].key), reverse=True)
         latest = sorted(self.catalog.policies.values(),
                         key=lambda r: (r.policy.period.start, r.key), reverse=True)[:6]
-        lines = [intro.rstrip(), "", "## Eerstvolgende deadlines", "",
-                 '<ol class="iw-upcoming" data-limit="8">' + items + "</ol>", "",
-                 "[Alle deadlines per beleid](beleid/index.md)", "", "## Laatste wijzigingen", ""]
+        lines = [intro.rstrip(), "", "## Eerstvolgende deadlines voor zorgaanbieders", "",
+                 "Wat u als zorgaanbieder moet doen, en wanneer. Welke deadlines nog komen, bepaalt uw "
+                 "browser aan de hand van de datum van vandaag.", "",
+                 '<ol class="iw-upcoming" data-limit="8" data-empty="Geen komende deadlines voor zorgaanbieders '
+                 'in de gegevens; hieronder de laatste.">' + items(provider) + "</ol>", "",
+                 "[Alle deadlines, filters en abonneren in de agenda](agenda/index.md)", ""]
+        if windows:
+            lines += ["### Lopende aanvraagperioden", "",
+                      "Perioden van maanden of een heel jaar waarin u een overeenkomst kunt aanvragen of iets "
+                      "kunt doen, zolang ze nog open zijn.", "",
+                      '<ul class="iw-upcoming" data-limit="8" data-empty="Geen lopende perioden in de gegevens; '
+                      'hieronder de laatste.">' + items(windows) + "</ul>", ""]
+        if insurer_steps:
+            lines += ["### Stappen van de verzekeraar", "",
+                      "Wat de verzekeraar doet (publiceren, aanbieden, besluiten); u hoeft er niets voor te doen, "
+                      "maar het bepaalt wanneer u iets kunt verwachten.", "",
+                      '<ul class="iw-upcoming" data-limit="5" data-empty="Geen komende stappen van verzekeraars '
+                      'in de gegevens; hieronder de laatste.">' + items(insurer_steps) + "</ul>", ""]
+        lines += ["## Wat is opgenomen", "",
+                  "Per verzekeraar, zorgsoort en contractjaar: welk inkoopbeleid Inkoopwijzer kent.", "",
+                  str(coverage_html(self.catalog, lambda rec: page_link(page, policy_url(rec)))), "",
+                  "## Laatste wijzigingen", ""]
         for d, rec, a in amendments[:5]:
             lines.append(f"- {dutch_date(d)}: [{md(a.title)}]({relative(page, policy_url(rec))}#{a.id})"
                          f" ({md(self.catalog.insurers[rec.insurer_id].short_name)})")
@@ -183,6 +206,53 @@ class Portal:
                               for c in cmps)
             lines.append(f"- **{y}**: {links}")
         return "\n".join(lines) + "\n"
+
+    # ------------------------------------------------------------------ about
+    def about_page(self, intro: str) -> str:
+        """The hand-written about page with the coverage matrix where it says
+        ``<!-- inkoopwijzer:dekking -->`` (else at the end)."""
+        matrix = "\n".join(["## Wat is opgenomen", "",
+                            "Per verzekeraar, zorgsoort en contractjaar: welk inkoopbeleid Inkoopwijzer kent.", "",
+                            str(coverage_html(self.catalog, lambda rec: page_link(ABOUT, policy_url(rec)))), ""])
+        if COVERAGE_MARK in intro:
+            return intro.replace(COVERAGE_MARK, matrix, 1)
+        return intro.rstrip() + "\n\n" + matrix
+
+
+# Deadlines that are windows rather than moments: a whole year, a recurring moment, an open
+# range, or a range of three months or more. The home page lists them apart.
+WINDOW_DAYS = 90
+COVERAGE_MARK = "<!-- inkoopwijzer:dekking -->"
+ABOUT = "over.md"
+
+
+def is_window(when: Any) -> bool:
+    if when.kind in ("year", "recurring"):
+        return True
+    if when.kind == "range":
+        return when.end is None or (when.end - when.start).days >= WINDOW_DAYS
+    return False
+
+
+def _start(when: Any) -> date:
+    if when.kind == "range" or when.kind == "recurring":
+        return when.start
+    if when.kind == "year":
+        return date(when.year, 1, 1)
+    return when_sort_key(when)
+
+
+def _until(dl: Any) -> date:
+    """The last day a deadline matters: its end (a range, a year, a month), else its date. An
+    open range or recurrence ends with its contract year: "vanaf 30 januari 2024" for contract
+    year 2024 is no open window in 2026."""
+    when = dl.when
+    if when.kind in ("range", "recurring"):
+        return when.end or max(when.start, date(dl.contract_year, 12, 31))
+    if when.kind == "month":
+        first = when_sort_key(when)
+        return date(first.year + first.month // 12, first.month % 12 + 1, 1) - timedelta(days=1)
+    return when_sort_key(when)
 
 
 _WORD = re.compile(r"\w+")
