@@ -162,6 +162,34 @@
     });
   }
 
+  /* A table wider than the screen scrolls inside its box, and says so above it. */
+  var hintCount = 0;
+  function scrollHint(wrap) {
+    var wide = wrap.scrollWidth > wrap.clientWidth + 1;
+    var id = wrap.getAttribute("data-iw-scroll-hint");
+    var hint = id && document.getElementById(id);
+    if (!hint && wide) {
+      hint = document.createElement("p");
+      hint.className = "iw-scroll-hint";
+      hint.id = "iw-scroll-hint-" + (++hintCount);
+      hint.textContent = "De tabel is breder dan het scherm: schuif hem opzij (of scroll met Shift) voor de andere kolommen.";
+      wrap.parentNode.insertBefore(hint, wrap);
+      wrap.setAttribute("data-iw-scroll-hint", hint.id);
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("aria-describedby", hint.id);
+    }
+    if (hint) hint.hidden = !wide;
+  }
+
+  function initScrollHints() {
+    var wraps = document.querySelectorAll(".iw-table-wrap");
+    wraps.forEach(scrollHint);
+    if (!window.__iwHintResize) {
+      window.__iwHintResize = true;
+      window.addEventListener("resize", function () { document.querySelectorAll(".iw-table-wrap").forEach(scrollHint); });
+    }
+  }
+
   /* Policy pages: show only what concerns one care type (profession), kept in ?zorgsoort=. */
   function applyProfession(box, value) {
     var article = box.closest("article") || document;
@@ -223,7 +251,10 @@
     });
   }
 
-  function initUpcoming(list) {
+  /* Home: the next deadlines of each list by the visitor's date. The page holds a fixed number
+     (from the newest data on); agenda/komend.json holds them all, and the list is rebuilt from it
+     (as text) so that a page read long after the build is still right. */
+  function showUpcoming(list) {
     var iso = todayIso();
     var limit = parseInt(list.getAttribute("data-limit") || "8", 10);
     var shown = 0;
@@ -232,6 +263,8 @@
       li.hidden = !upcoming || shown >= limit;
       if (upcoming && shown < limit) shown += 1;
     });
+    var old = list.previousElementSibling;
+    if (old && old.classList.contains("iw-empty")) old.remove();
     if (shown === 0) {
       var note = document.createElement("p");
       note.className = "iw-empty";
@@ -240,6 +273,39 @@
       var items = list.querySelectorAll("li");
       for (var i = Math.max(0, items.length - limit); i < items.length; i++) items[i].hidden = false;
     }
+  }
+
+  function fillUpcoming(list, entries, base) {
+    var iso = todayIso();
+    var limit = parseInt(list.getAttribute("data-limit") || "8", 10);
+    var later = entries.filter(function (e) { return e.until >= iso; });
+    var chosen = later.length ? later.slice(0, limit) : entries.slice(Math.max(0, entries.length - limit));
+    list.textContent = "";
+    chosen.forEach(function (e) {
+      var li = document.createElement("li");
+      li.setAttribute("data-date", e.until);
+      var when = document.createElement("strong");
+      when.textContent = e.when;
+      var a = document.createElement("a");
+      a.href = new URL(e.href, base).href;
+      a.textContent = "[" + e.insurer + "] " + e.action;
+      var year = document.createElement("small");
+      year.textContent = "(contractjaar " + e.contract_year + ")";
+      li.append(when, " – ", a, " ", year);
+      list.appendChild(li);
+    });
+    showUpcoming(list);
+  }
+
+  function initUpcoming(list) {
+    showUpcoming(list);
+    var src = list.getAttribute("data-src"), kind = list.getAttribute("data-kind");
+    if (!src || !kind) return;
+    var url = new URL(src, window.location.href);
+    fetch(url.href).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
+      if (data && Array.isArray(data[kind])) fillUpcoming(list, data[kind], url);
+      list.setAttribute("data-iw-loaded", "true");
+    }).catch(function () { /* the list in the page stays */ });
   }
 
   /* On any other page, in idle time, warm the checker's files into the browser's cache, so a
@@ -292,9 +358,13 @@
     document.querySelectorAll(".iw-filters[data-table]").forEach(initFilters);
     document.querySelectorAll("table.iw-table").forEach(initSorting);
     document.querySelectorAll("table.iw-table").forEach(initCards);
+    initScrollHints();
     document.querySelectorAll(".iw-upcoming").forEach(initUpcoming);
     document.querySelectorAll("[data-iw-profession]").forEach(initProfession);
     document.querySelectorAll(".iw-stale[data-iw-from]").forEach(initStale);
+    document.querySelectorAll(".iw-stale-group").forEach(function (box) {
+      box.hidden = !box.querySelector(".iw-stale:not([hidden])");
+    });
     document.querySelectorAll("button.iw-copy[data-copy]").forEach(initCopy);
     updateScrollHints();
     if (!hintsListening) { window.addEventListener("resize", updateScrollHints); hintsListening = true; }

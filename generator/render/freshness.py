@@ -193,6 +193,33 @@ def stale_notice(catalog: Catalog, insurer_id: str, family: str) -> Markup:
         f'{escape(ins.short_name)}</a>.</p></div>')
 
 
+def stale_notices(catalog: Catalog, pairs: list[tuple[str, str]], year: int) -> Markup:
+    """On a page about contract ``year`` (a comparison): one notice listing, per (insurer,
+    family) whose newest encoded contract year is ``year`` or earlier, that nothing newer is
+    encoded. Each line is shown by the visitor's browser from its own ``data-iw-from`` on; the
+    box stays hidden while none is. Raw HTML (every value escaped); empty when every insurer
+    has a newer policy."""
+    items = []
+    for insurer_id, family in sorted(set(pairs)):
+        last = last_year(catalog, insurer_id, family)
+        if last is None or last > year:
+            continue
+        ins = catalog.insurers[insurer_id]
+        items.append(
+            f'<li class="iw-stale" data-iw-from="{date(last, *NEXT_POLICY_DUE).isoformat()}" '
+            f'data-iw-past="{date(last + 1, 1, 1).isoformat()}" data-iw-last-year="{last}" '
+            f'data-insurer="{escape(insurer_id)}" data-family="{escape(family)}" hidden>'
+            f'Voor {last + 1} en later is van {escape(ins.short_name)} nog geen inkoopbeleid voor '
+            f'{escape(family_name(family))} opgenomen<span class="iw-stale-past"> (contractjaar {last} is '
+            f'voorbij)</span>; het actuele beleid staat op <a href="{safe_url(ins.website)}" '
+            f'rel="noopener noreferrer external">de website van {escape(ins.short_name)}</a>.</li>')
+    if not items:
+        return Markup("")
+    return Markup('<div class="admonition warning iw-stale-group" hidden>'
+                  '<p class="admonition-title">Nog geen nieuwer beleid opgenomen</p>'
+                  f'<ul>{"".join(items)}</ul></div>')
+
+
 def newer_policy_notice(catalog: Catalog, rec: PolicyRecord, link) -> Markup:
     """On a policy with a later one of the same insurer and family: say so, and link it
     (true at any date, so shown without JavaScript)."""

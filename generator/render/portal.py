@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import re
-from datetime import date, timedelta
 from typing import Any, Iterable
 
 from ..escape import html as escape
@@ -15,10 +14,11 @@ from ..model import Catalog, PolicyRecord
 from . import compare_pages
 from .compare import InsurerComparison, YearComparison, insurer_comparisons, year_comparisons
 from .compare_pages import compare_url, years_url
-from .dates import dutch_date, when_sort_key, when_text
-from .freshness import coverage_html
+from .dates import dutch_date
+from .freshness import coverage_html, newest_data_date, stale_notices
 from .markup import md_escape as md
 from .pages import page_link, policy_url, relative
+from .upcoming import upcoming, upcoming_list
 
 # Front matter for table pages: no table-of-contents sidebar, so tables get the width.
 WIDE = "---\nhide:\n  - toc\n---\n"
@@ -38,7 +38,8 @@ class Portal:
     # ------------------------------------------------------------------ comparisons
     # The pages themselves are written by ``compare_pages`` (from the pieces ``compare`` computes).
     def comparison_page(self, cmp: InsurerComparison) -> str:
-        return compare_pages.comparison_page(self.catalog, cmp)
+        notice = stale_notices(self.catalog, [(c.rec.insurer_id, c.rec.policy.family) for c in cmp.columns], cmp.year)
+        return _with_notice(compare_pages.comparison_page(self.catalog, cmp), notice)
 
     def comparison_csv(self, cmp: InsurerComparison) -> str:
         return compare_pages.comparison_csv(self.catalog, cmp)
@@ -47,7 +48,8 @@ class Portal:
         return compare_pages.comparison_excel(self.catalog, cmp)
 
     def years_page(self, cmp: YearComparison) -> str:
-        return compare_pages.years_page(self.catalog, cmp)
+        notice = stale_notices(self.catalog, [(cmp.insurer_id, cmp.family)], max(cmp.policies[-1].policy.contract_years))
+        return _with_notice(compare_pages.years_page(self.catalog, cmp), notice)
 
     def compare_index(self) -> str:
         return compare_pages.compare_index(self.catalog, self.comparisons, self.year_comparisons)
@@ -132,28 +134,8 @@ class Portal:
         visitor's date), long windows and the insurers' own steps apart, the coverage of the
         data, the latest changes and the entry points per care type, insurer and year."""
         page = "index.md"
-        provider, windows, insurer_steps = [], [], []
-        for rec in self.catalog.sorted_policies():
-            for dl in rec.policy.deadlines:
-                if dl.when.kind == "relative":  # no date of its own
-                    continue
-                item = (_start(dl.when), rec, dl)
-                if dl.actor == "insurer":
-                    insurer_steps.append(item)
-                elif is_window(dl.when):
-                    windows.append(item)
-                else:
-                    provider.append(item)
-
-        def items(entries: list) -> str:
-            entries = sorted(entries, key=lambda t: (when_sort_key(t[2].when), t[0], t[1].key, t[2].id))
-            return "".join(
-                f'<li data-date="{_until(dl).isoformat()}"><strong>{escape(when_text(dl.when))}</strong> – '
-                f'<a href="{escape(page_link(page, policy_url(rec), dl.id))}">'
-                f'[{escape(self.catalog.insurers[rec.insurer_id].short_name)}] {escape(dl.action)}</a>'
-                f' <small>(contractjaar {dl.contract_year})</small></li>'
-                for _, rec, dl in entries)
-
+        lists = upcoming(self.catalog)
+        since = newest_data_date(self.catalog)
         amendments = sorted(((a.date, rec, a) for rec in self.catalog.policies.values()
                              for a in rec.policy.amendments), key=lambda t: (t[0], t[1].key), reverse=True)
         latest = sorted(self.catalog.policies.values(),
@@ -161,21 +143,23 @@ class Portal:
         lines = [intro.rstrip(), "", "## Eerstvolgende deadlines voor zorgaanbieders", "",
                  "Wat u als zorgaanbieder moet doen, en wanneer. Welke deadlines nog komen, bepaalt uw "
                  "browser aan de hand van de datum van vandaag.", "",
-                 '<ol class="iw-upcoming" data-limit="8" data-empty="Geen komende deadlines voor zorgaanbieders '
-                 'in de gegevens; hieronder de laatste.">' + items(provider) + "</ol>", "",
+                 str(upcoming_list(self.catalog, "provider", since, tag="ol",
+                                   empty="Geen komende deadlines voor zorgaanbieders in de gegevens; hieronder "
+                                         "de laatste.")), "",
                  "[Alle deadlines, filters en abonneren in de agenda](agenda/index.md)", ""]
-        if windows:
+        if lists["window"]:
             lines += ["### Lopende aanvraagperioden", "",
                       "Perioden van maanden of een heel jaar waarin u een overeenkomst kunt aanvragen of iets "
                       "kunt doen, zolang ze nog open zijn.", "",
-                      '<ul class="iw-upcoming" data-limit="8" data-empty="Geen lopende perioden in de gegevens; '
-                      'hieronder de laatste.">' + items(windows) + "</ul>", ""]
-        if insurer_steps:
+                      str(upcoming_list(self.catalog, "window", since,
+                                        empty="Geen lopende perioden in de gegevens; hieronder de laatste.")), ""]
+        if lists["insurer"]:
             lines += ["### Stappen van de verzekeraar", "",
                       "Wat de verzekeraar doet (publiceren, aanbieden, besluiten); u hoeft er niets voor te doen, "
                       "maar het bepaalt wanneer u iets kunt verwachten.", "",
-                      '<ul class="iw-upcoming" data-limit="5" data-empty="Geen komende stappen van verzekeraars '
-                      'in de gegevens; hieronder de laatste.">' + items(insurer_steps) + "</ul>", ""]
+                      str(upcoming_list(self.catalog, "insurer", since,
+                                        empty="Geen komende stappen van verzekeraars in de gegevens; hieronder "
+                                              "de laatste.")), ""]
         lines += ["## Wat is opgenomen", "",
                   "Per verzekeraar, zorgsoort en contractjaar: welk inkoopbeleid Inkoopwijzer kent.", "",
                   str(coverage_html(self.catalog, lambda rec: page_link(page, policy_url(rec)))), "",
@@ -219,40 +203,17 @@ class Portal:
         return intro.rstrip() + "\n\n" + matrix
 
 
-# Deadlines that are windows rather than moments: a whole year, a recurring moment, an open
-# range, or a range of three months or more. The home page lists them apart.
-WINDOW_DAYS = 90
+def _with_notice(page: str, notice: str) -> str:
+    """A comparison page with the freshness notice above its first section or its filters."""
+    if not notice:
+        return page
+    marks = [i for i in (page.find("\n## "), page.find('\n<div class="iw-filters"')) if i >= 0]
+    at = min(marks) + 1 if marks else len(page)
+    return page[:at] + str(notice) + "\n\n" + page[at:]
+
+
 COVERAGE_MARK = "<!-- inkoopwijzer:dekking -->"
 ABOUT = "over.md"
-
-
-def is_window(when: Any) -> bool:
-    if when.kind in ("year", "recurring"):
-        return True
-    if when.kind == "range":
-        return when.end is None or (when.end - when.start).days >= WINDOW_DAYS
-    return False
-
-
-def _start(when: Any) -> date:
-    if when.kind == "range" or when.kind == "recurring":
-        return when.start
-    if when.kind == "year":
-        return date(when.year, 1, 1)
-    return when_sort_key(when)
-
-
-def _until(dl: Any) -> date:
-    """The last day a deadline matters: its end (a range, a year, a month), else its date. An
-    open range or recurrence ends with its contract year: "vanaf 30 januari 2024" for contract
-    year 2024 is no open window in 2026."""
-    when = dl.when
-    if when.kind in ("range", "recurring"):
-        return when.end or max(when.start, date(dl.contract_year, 12, 31))
-    if when.kind == "month":
-        first = when_sort_key(when)
-        return date(first.year + first.month // 12, first.month % 12 + 1, 1) - timedelta(days=1)
-    return when_sort_key(when)
 
 
 _WORD = re.compile(r"\w+")

@@ -14,6 +14,7 @@ from .ics import feeds, render_calendars
 from .opendata import render_open_data
 from .pages import render_pages
 from .portal import ABOUT, Portal, compare_url, years_url
+from .upcoming import FEED as UPCOMING, upcoming_json
 
 
 class DuplicatePath(RuntimeError):
@@ -75,4 +76,5 @@ def render_site(catalog: Catalog, home_intro: str, site_url: str,
     for path, content in render_calendars(catalog, site_url).items():
         _put(files, path, content)
     _put(files, AGENDA, agenda_page(catalog, site_url))
+    _put(files, UPCOMING, upcoming_json(catalog))
     return files
