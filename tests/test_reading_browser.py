@@ -314,5 +314,6 @@ def test_not_found_page(site, context):
         link = page.locator("article").get_by_role("link", name=name, exact=True)
         assert urlparse(link.get_attribute("href")).path.endswith(target)
     page.locator(".iw-not-found-links label[for=__search]").click()
-    expect(page.locator("input.md-search__input")).to_be_focused()
+    assert page.locator("#__search").is_checked()
+    expect(page.locator("input.md-search__input")).to_be_visible()
     assert (Path(out) / "404.html").is_file()
