@@ -80,12 +80,13 @@ def ready(page) -> None:
     wait_until(page, "document.documentElement.hasAttribute('data-iw-ready')")
 
 
-# Elements of the main content wider than the viewport, unless a scroll container between them
+# Elements of the main content wider than the viewport or reaching beyond the content column, unless a scroll container between them
 # and the viewport says in visible text that it scrolls (data-iw-scroll-hint names the hint).
 OVERFLOW = """() => {
-  const width = document.documentElement.clientWidth;
-  const bad = [];
   const root = document.querySelector('.md-content') || document.body;
+  // the content column: on a desktop the contents sidebar lies beside it
+  const width = Math.min(document.documentElement.clientWidth, root.getBoundingClientRect().right);
+  const bad = [];
   for (const el of root.querySelectorAll('*')) {
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue;
@@ -110,7 +111,7 @@ OVERFLOW = """() => {
              `[${Math.round(r.left)}..${Math.round(r.right)}] ${el.textContent.trim().slice(0, 50)}`);
     if (bad.length > 8) break;
   }
-  return {bad, scroll: document.documentElement.scrollWidth, width};
+  return {bad, scroll: document.documentElement.scrollWidth, width: document.documentElement.clientWidth};
 }"""
 
 

@@ -165,7 +165,7 @@
   /* A table wider than the screen scrolls inside its box, and says so above it. */
   var hintCount = 0;
   function scrollHint(wrap) {
-    var wide = wrap.scrollWidth > wrap.clientWidth + 1;
+    var wide = getComputedStyle(wrap).overflowX !== "visible" && wrap.scrollWidth > wrap.clientWidth + 1;
     var id = wrap.getAttribute("data-iw-scroll-hint");
     var hint = id && document.getElementById(id);
     if (!hint && wide) {

@@ -96,7 +96,7 @@ Alle deadlines uit het zorginkoopbeleid, ook data die alleen in de lopende tekst
 Of een deadline voorbij is, bepaalt uw eigen browser aan de hand van de datum van vandaag.
 
 <p class="iw-subscribe-all">{subscribe_links(site_url, "agenda/alle.ics", label="Abonneren op alle deadlines:", compact=True)}
-<a href="#abonneren-op-een-agenda">Per verzekeraar of zorgsoort abonneren</a></p>
+<br><a href="#abonneren-op-een-agenda">Per verzekeraar of zorgsoort abonneren</a></p>
 
 <div class="iw-filters" data-table="agenda">
 <label>Verzekeraar <select data-filter="verzekeraar"><option value="">Alle verzekeraars</option>{"".join(opt(i, catalog.insurers[i].short_name) for i in insurers)}</select></label>

@@ -223,12 +223,12 @@ class PageRenderer:
                 f'<tr id="{d.id}" {self.care_types_attr(cts)}>'
                 f'<td data-label="Wanneer" data-sort="{when_sort_key(d.when).isoformat()}">{when}</td>'
                 f'<td data-label="Wat">{what} <br>{self.cite_html(rec, d.cite)}</td>'
-                f'<td data-label="Wie en via">{who}</td>'
-                f'<td data-label="Voor">{escape(", ".join(AUDIENCES[a] for a in d.audience))}</td>'
+                f'<td data-label="Wie en voor wie">{who}<br><span class="iw-audience">voor '
+                f'{escape(", ".join(AUDIENCES[a] for a in d.audience))}</span></td>'
                 f'<td data-label="Contractjaar" data-sort="{d.contract_year}">{d.contract_year}</td>'
                 f'<td data-label="Agenda">{ics}</td></tr>')
         head = "".join(f'<th scope="col">{c}</th>' for c in
-                       ("Wanneer", "Wat (en bron)", "Wie en via", "Voor", "Contractjaar", "Agenda"))
+                       ("Wanneer", "Wat (en bron)", "Wie (via) en voor wie", "Contract\u00adjaar", "Agenda"))
         return Markup(f'<div class="iw-table-wrap"><table class="iw-table iw-fit iw-planning">'
                       f'<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
 
