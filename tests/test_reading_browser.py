@@ -318,3 +318,25 @@ def test_not_found_page(site, context):
     assert page.locator("#__search").is_checked()
     expect(page.locator("input.md-search__input")).to_be_visible()
     assert (Path(out) / "404.html").is_file()
+
+
+def test_checker_result_says_when_nothing_newer_is_encoded(site, chromium):
+    """Judged for VGZ fysiotherapie 2024 on 30 November 2026: VGZ's newest paramedische zorg is
+    2024, so the result says that nothing for 2025 and later is encoded; Zilveren Kruis has 2027."""
+    import json
+    from urllib.parse import quote
+
+    base, _ = site
+    context = chromium.new_context(viewport=WIDTHS["phone"])
+    try:
+        page = context.new_page()
+        page.clock.set_fixed_time("2026-11-30T12:00:00")
+        scope = {"care_type": "fysiotherapie", "year": 2024, "insurers": ["vgz", "zilveren-kruis"]}
+        page.goto(f"{base}/checker/#selectie=" + quote(json.dumps(scope)))
+        wait_until(page, "document.querySelector('.iw-results .iw-insurer[data-insurer=\"vgz\"]')", timeout=180)
+        vgz = page.locator('.iw-results .iw-insurer[data-insurer="vgz"] .iw-stale')
+        expect(vgz).to_contain_text("Voor 2025 en later is van VGZ nog geen inkoopbeleid voor paramedische zorg opgenomen")
+        expect(vgz).to_contain_text("contractjaar 2024 is voorbij")
+        expect(page.locator('.iw-results .iw-insurer[data-insurer="zilveren-kruis"] .iw-stale')).to_have_count(0)
+    finally:
+        context.close()

@@ -19,7 +19,7 @@ from ..escape import html as escape
 from ..model import Catalog, PolicyRecord, iter_criteria
 from .criteria import CriterionText, describe, number
 from .dates import MONTHS, dutch_date, when_sort_key, when_text
-from .freshness import newer_policy_notice, stale_notice
+from .freshness import newer_policy_notice, stale_notice, stale_notices
 from .markup import link, md_attr, md_escape, safe_url
 from .subscribe import subscribe_links
 
@@ -356,7 +356,8 @@ class PageRenderer:
              for rec in recs for c in rec.policy.contracts],
             cls="iw-contracts-table")
         families = sorted({rec.policy.family for rec in recs})
-        notices = Markup("\n\n").join(stale_notice(self.catalog, insurer_id, f) for f in families)
+        notices = (stale_notice(self.catalog, insurer_id, families[0]) if len(families) == 1 else
+                   stale_notices(self.catalog, [(insurer_id, f) for f in families], max(y for rec in recs for y in rec.policy.contract_years)))
         feed = f"agenda/{insurer_id}.ics"
         subscribe = (Markup('<p class="iw-subscribe-box">')
                      + subscribe_links(self.site_url, feed, label=f"Deadlines van {ins.short_name} in uw agenda:")
