@@ -340,3 +340,46 @@ def test_checker_result_says_when_nothing_newer_is_encoded(site, chromium):
         expect(page.locator('.iw-results .iw-insurer[data-insurer="zilveren-kruis"] .iw-stale')).to_have_count(0)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("today", ["2023-06-01", "2026-11-30", "2031-01-01"])
+def test_home_shows_the_next_deadlines_by_the_visitors_date(site, context, today):
+    """The page holds a fixed number; the browser picks the next ones from agenda/komend.json."""
+    import json
+
+    base, out = site
+    data = json.loads((Path(out) / "agenda/komend.json").read_text(encoding="utf-8"))
+    page = context.new_page()
+    page.clock.set_fixed_time(f"{today}T12:00:00")
+    page.goto(base + "/")
+    ready(page)
+    for kind in ("provider", "window", "insurer"):
+        lst = page.locator(f".iw-upcoming[data-kind={kind}]")
+        wait_until(page, f"document.querySelector('.iw-upcoming[data-kind={kind}]').dataset.iwLoaded")
+        limit = int(lst.get_attribute("data-limit"))
+        later = [e for e in data[kind] if e["until"] >= today]
+        items = lst.locator("li:visible")
+        if later:
+            expect(items).to_have_count(min(limit, len(later)))
+            dates = items.evaluate_all("ls => ls.map(l => l.dataset.date)")
+            assert dates == [e["until"] for e in later[:limit]]
+            expect(page.locator(f".iw-upcoming[data-kind={kind}]").locator("xpath=preceding-sibling::p[1]")).not_to_have_class("iw-empty")
+        else:  # nothing ahead: said so, and the last ones shown
+            expect(lst.locator("xpath=preceding-sibling::p[1]")).to_have_class("iw-empty")
+            expect(items).to_have_count(min(limit, len(data[kind])))
+    expect(page.get_by_role("link", name="Alle deadlines, filters en abonneren in de agenda")).to_be_visible()
+
+
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+def test_dark_mode_screenshots(site, chromium, width):
+    base, _ = site
+    ctx = chromium.new_context(viewport=WIDTHS[width], color_scheme="dark")
+    try:
+        page = ctx.new_page()
+        for name in ("home", "policy", "comparison", "agenda", "404"):
+            page.goto(base + PAGE_TYPES[name])
+            ready(page)
+            assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+            page.screenshot(path=str(ARTIFACTS / f"reading-dark-{name}-{WIDTHS[width]['width']}.png"))
+    finally:
+        ctx.close()
