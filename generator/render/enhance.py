@@ -1,14 +1,19 @@
-"""Finishing touches on a page's HTML, after Markdown and before the theme: a contents list
-at the top of long pages ("Op deze pagina", for phones, where the theme's own list is tucked
-away in the menu), and a glossary link on the first use of each jargon term on a page.
+"""Finishing touches on a finished page's HTML (the post-build step, ``generator.finish``): a
+contents list at the top of long pages ("Op deze pagina", for phones, where the theme's own
+list is tucked away in the menu), and a glossary link on the first use of each jargon term on
+a page.
 
-Both work on the HTML the Markdown converter produced, in which every piece of data is
-already escaped: text is only ever wrapped in a link, never re-parsed or unescaped.
+Both work on the page's article only, in which every piece of data is already escaped: text
+is only ever wrapped in a link, never re-parsed or unescaped. The glossary comes from the
+site's own open data (``data/registry/glossary.json``), so this step needs nothing but the
+output folder.
 """
 from __future__ import annotations
 
 import html as _html
+import json
 import re
+from pathlib import Path
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -46,6 +51,50 @@ def contents_box(html: str, toc: Iterable[Any]) -> str:
     return html.replace(TOC_SLOT, box, 1)
 
 
+_HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
+_ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*?)(</article>)', re.S)
+
+
+class _Heading:
+    """A heading of the page as the contents list needs it (the shape of the builder's toc)."""
+
+    def __init__(self, title: str, url: str, level: int):
+        self.title, self.url, self.level, self.children = title, url, level, []
+
+
+def headings_toc(html: str) -> list[_Heading]:
+    """The second- and third-level headings of a page's HTML, nested; titles as escaped text."""
+    toc: list[_Heading] = []
+    for level, hid, inner in _HEADING.findall(html):
+        title = re.sub(r"<[^>]+>", "", _HEADERLINK.sub("", inner)).strip()
+        node = _Heading(title, "#" + hid, int(level))
+        if node.level == 3 and toc:
+            toc[-1].children.append(node)
+        else:
+            toc.append(node)
+    return toc
+
+
+def enhance_page(html: str, page_path: str, terms: "Terms | None") -> str:
+    """A finished page with its contents box and glossary links, in its article only.
+
+    ``page_path``: the HTML file below the site (``beleid/vgz/x/index.html``)."""
+    match = _ARTICLE.search(html)
+    if match is None or page_path.count("/") == 0 and page_path != "index.html":
+        return html  # not a page of the site's own (404.html is served at any depth)
+    body = match.group(2)
+    body = contents_box(body, headings_toc(body))
+    page_url = page_path.removesuffix("index.html")
+    if terms is not None and not page_url.startswith(NO_TERM_LINKS):
+        body = link_terms(body, terms, page_url)
+    return html[:match.start(2)] + body + html[match.end(2):]
+
+
+# Pages whose text gets no automatic glossary links: the checker (its own interface).
+NO_TERM_LINKS = ("checker/",)
+
+
 # --------------------------------------------------------------------------- glossary links
 
 
@@ -58,9 +107,22 @@ class Terms:
 
 
 def glossary_terms(catalog: Catalog) -> Terms:
+    return _terms((tid, [term.term, *term.aliases]) for tid, term in catalog.glossary.items())
+
+
+def site_terms(site_dir: Path) -> Terms | None:
+    """The glossary of a built site (or docs tree), from its open data; None without one."""
+    path = Path(site_dir) / "data" / "registry" / "glossary.json"
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return _terms((t["id"], [t["term"], *t.get("aliases", [])]) for t in data)
+
+
+def _terms(entries: Iterable[tuple[str, list[str]]]) -> Terms:
     words: dict[str, str] = {}
-    for tid, term in sorted(catalog.glossary.items()):
-        for word in [term.term, *term.aliases]:
+    for tid, names in sorted(entries):
+        for word in names:
             key = word if _acronym(word) else word.lower()
             words.setdefault(key, tid)
     if not words:

@@ -356,8 +356,9 @@ class PageRenderer:
              for rec in recs for c in rec.policy.contracts],
             cls="iw-contracts-table")
         families = sorted({rec.policy.family for rec in recs})
+        newest = max((y for rec in recs for y in rec.policy.contract_years), default=0)
         notices = (stale_notice(self.catalog, insurer_id, families[0]) if len(families) == 1 else
-                   stale_notices(self.catalog, [(insurer_id, f) for f in families], max(y for rec in recs for y in rec.policy.contract_years)))
+                   stale_notices(self.catalog, [(insurer_id, f) for f in families], newest))
         feed = f"agenda/{insurer_id}.ics"
         subscribe = (Markup('<p class="iw-subscribe-box">')
                      + subscribe_links(self.site_url, feed, label=f"Deadlines van {ins.short_name} in uw agenda:")
