@@ -124,7 +124,8 @@ class Portal:
             else:
                 lines.append("Nog in geen enkel beleid.")
             pages[page] = "\n".join(lines) + "\n"
-            index.append(f"| [{md(term.term)}]({relative(f'{GLOSSARY_DIR}/index.md', page)}) | {len(users)} beleid |")
+            count = f"{len(users)} beleidsdocument" + ("" if len(users) == 1 else "en")
+            index.append(f"| [{md(term.term)}]({relative(f'{GLOSSARY_DIR}/index.md', page)}) | {count} |")
         pages[f"{GLOSSARY_DIR}/index.md"] = "\n".join(index) + "\n"
         return pages
 
