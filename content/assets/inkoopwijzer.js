@@ -162,34 +162,6 @@
     });
   }
 
-  /* A table wider than the screen scrolls inside its box, and says so above it. */
-  var hintCount = 0;
-  function scrollHint(wrap) {
-    var wide = getComputedStyle(wrap).overflowX !== "visible" && wrap.scrollWidth > wrap.clientWidth + 1;
-    var id = wrap.getAttribute("data-iw-scroll-hint");
-    var hint = id && document.getElementById(id);
-    if (!hint && wide) {
-      hint = document.createElement("p");
-      hint.className = "iw-scroll-hint";
-      hint.id = "iw-scroll-hint-" + (++hintCount);
-      hint.textContent = "De tabel is breder dan het scherm: schuif hem opzij (of scroll met Shift) voor de andere kolommen.";
-      wrap.parentNode.insertBefore(hint, wrap);
-      wrap.setAttribute("data-iw-scroll-hint", hint.id);
-      wrap.setAttribute("tabindex", "0");
-      wrap.setAttribute("aria-describedby", hint.id);
-    }
-    if (hint) hint.hidden = !wide;
-  }
-
-  function initScrollHints() {
-    var wraps = document.querySelectorAll(".iw-table-wrap");
-    wraps.forEach(scrollHint);
-    if (!window.__iwHintResize) {
-      window.__iwHintResize = true;
-      window.addEventListener("resize", function () { document.querySelectorAll(".iw-table-wrap").forEach(scrollHint); });
-    }
-  }
-
   /* Policy pages: show only what concerns one care type (profession), kept in ?zorgsoort=. */
   function applyProfession(box, value) {
     var article = box.closest("article") || document;
@@ -358,7 +330,6 @@
     document.querySelectorAll(".iw-filters[data-table]").forEach(initFilters);
     document.querySelectorAll("table.iw-table").forEach(initSorting);
     document.querySelectorAll("table.iw-table").forEach(initCards);
-    initScrollHints();
     document.querySelectorAll(".iw-upcoming").forEach(initUpcoming);
     document.querySelectorAll("[data-iw-profession]").forEach(initProfession);
     document.querySelectorAll(".iw-stale[data-iw-from]").forEach(initStale);
