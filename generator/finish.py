@@ -18,6 +18,7 @@ from .csp import KnownScripts, UnexpectedScript
 from .errors import InkoopwijzerError
 from .escape import terminal
 from .pagecheck import duplicate_ids
+from .render.enhance import Terms, enhance_page, site_terms
 
 
 class UnsafePage(InkoopwijzerError):
@@ -25,11 +26,13 @@ class UnsafePage(InkoopwijzerError):
 
 
 def finish_page(html: str, name: str, known: KnownScripts, site_path: str = "/",
-                serving: bool = False) -> str:
-    """One page with its Content-Security-Policy; ``name`` says which page in errors.
+                serving: bool = False, terms: Terms | None = None) -> str:
+    """One page with its contents box and glossary links (``render.enhance``) and its
+    Content-Security-Policy; ``name`` (the page's file below the site) says which page in errors.
 
     ``serving``: only the development server may relax the policy for its live-reload script.
     """
+    html = enhance_page(html, name, terms)
     try:
         policy = csp.content_security_policy(html, serving, known, site_path)
     except UnexpectedScript as exc:
@@ -65,9 +68,10 @@ def finish_site(site_dir: Path, known: KnownScripts, site_path: str = "/") -> in
     staging folder that replaces the site only when everything succeeded).
     """
     count = 0
+    terms = site_terms(site_dir)
     for path in html_files(site_dir):
         html = path.read_text(encoding="utf-8")
         name = path.relative_to(site_dir).as_posix()
-        path.write_bytes(finish_page(html, name, known, site_path).encode("utf-8"))
+        path.write_bytes(finish_page(html, name, known, site_path, terms=terms).encode("utf-8"))
         count += 1
     return count

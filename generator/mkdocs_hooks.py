@@ -16,6 +16,7 @@ from properdocs.exceptions import Abort, PluginError
 from generator import serve
 from generator.errors import InkoopwijzerError
 from generator.finish import UnsafePage, finish_page, known_scripts
+from generator.render.enhance import site_terms
 
 _known: dict[tuple, object] = {}
 
@@ -39,10 +40,10 @@ def _known_scripts(config):
 
 
 def on_post_page(output: str, page, config) -> str:
-    name = page.file.src_uri if page is not None else "404.html"
+    name = page.file.dest_uri if page is not None else "404.html"
     try:
         return finish_page(output, name, _known_scripts(config), urlsplit(config.site_url or "/").path or "/",
-                           serving=True)
+                           serving=True, terms=site_terms(config.docs_dir))
     except UnsafePage as exc:
         raise PluginError(str(exc)) from None
 

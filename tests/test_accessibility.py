@@ -1,4 +1,5 @@
-"""axe-core in headless Chromium on every page type: no serious or critical violations."""
+"""axe-core in headless Chromium on every page type, in the light and the dark colour scheme
+(the palette follows the device until the visitor picks one): no serious or critical violations."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,6 +27,9 @@ PAGES = {
     "agenda": "/agenda/",
     "checker": "/checker/",
     "about": "/over/",
+    "years": "/vergelijk/jaren/vgz-paramedische-zorg/",
+    "policy-real": "/beleid/vgz/paramedische-zorg-2024/",
+    "404": "/404.html",
 }
 
 
@@ -33,19 +37,22 @@ PAGES = {
 def site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("a11y")
     out = root / "site"
-    build_site(make_project(root), out)
+    build_site(make_project(root, with_real_policies=True), out)
     return out
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("name", sorted(PAGES))
-def test_no_serious_or_critical_axe_violations(site: Path, name: str):
+def test_no_serious_or_critical_axe_violations(site: Path, name: str, scheme: str):
     assert AXE.is_file(), "npm package axe-core missing: run ./dev.sh test"
     with serve(site) as base, browser() as b:
         # axe is injected as a script; the site's CSP (rightly) forbids that, so this one
         # context bypasses it. Every other browser test runs with the policy on.
-        context = b.new_context(bypass_csp=True)
+        context = b.new_context(bypass_csp=True, color_scheme=scheme)
         page = context.new_page()
         page.goto(base + PAGES[name])
+        expected = "slate" if scheme == "dark" else "default"
+        wait_until(page, f"document.body.getAttribute('data-md-color-scheme') === '{expected}'")
         if name == "checker":
             wait_until(page, "window.__iwChecker && window.__iwChecker.firstEngineVerdictMs > 0")
             page.locator("details.iw-why").first.evaluate("d => d.open = true")

@@ -54,11 +54,12 @@ def test_agenda_hides_past_deadlines_filters_and_subscribes(site: Path):
         assert visible_rows(page) == rows
         page.screenshot(path=str(ARTIFACTS / "agenda-desktop.png"), full_page=True)
 
+        # subscribing needs the feed's absolute address: the site's configured one (the
+        # default here, as the site was built without INKOOPWIJZER_SITE_URL)
         link = page.locator("a.iw-webcal").first
         webcal = link.get_attribute("href")
-        https = link.get_attribute("data-https")
-        assert webcal.startswith("webcal://127.0.0.1:") and webcal.endswith("/agenda/alle.ics")
-        response = page.request.get(https)
+        assert webcal == "webcal://127.0.0.1:8000/agenda/alle.ics"
+        response = page.request.get(base + urlparse(webcal).path)
         assert response.ok
         cal = icalendar.Calendar.from_ical(response.body())
         assert len(list(cal.walk("VEVENT"))) == 6  # 5 deadlines, one range = opening + closing

@@ -30,7 +30,7 @@ def test_policy_page_renders_and_links_to_insurer_without_foreign_requests(site:
         requests: list[str] = []
         page.on("request", lambda r: requests.append(r.url))
         page.goto(f"{base}/beleid/acme/fysiotherapie-2026/")
-        assert page.locator("h1").inner_text().startswith("Inkoopbeleid Fysiotherapie 2026")
+        assert page.locator("h1").inner_text().startswith("Acme: Inkoopbeleid Fysiotherapie 2026")
         assert page.locator("#tariefgroep-a").count() == 1
         assert page.get_by_text("Planning en deadlines").count() >= 1
         page.screenshot(path=str(ARTIFACTS / "policy-desktop.png"), full_page=True)

@@ -245,7 +245,8 @@ def test_quotes_and_ampersands_are_escaped_exactly_once(builds):
 
     parsed = Text()
     parsed.feed(page)
-    assert parsed.title.strip() == f"{title.value} - Inkoopwijzer"
+    short = next(p for p in placed if p.file == "acme/index.yaml" and p.path == "short_name")
+    assert parsed.title.strip() == f"{short.value}: {title.value} - Inkoopwijzer"  # the insurer's name first
     text = "".join(parsed.texts)
     assert text.count(title.value) >= 2  # the heading and the table of contents
     req = next(p for p in placed if p.file == "acme/fysiotherapie-2026.yaml" and p.path == "requirements[0].title")

@@ -77,7 +77,10 @@ def test_every_internal_link_and_anchor_resolves(site: Path):
     for page, links in parsed.items():
         base = "/" + str(page.relative_to(site).as_posix())
         for href in links.links:
-            if href.startswith(SITE_URL):  # canonical links carry the configured site_url
+            if href.startswith("webcal://"):  # a subscribe link: the feed on this site
+                assert href.startswith("webcal://" + SITE_URL.split("://")[1]), f"{page}: foreign feed {href}"
+                href = "http://" + href[len("webcal://"):]
+            if href.startswith(SITE_URL):  # canonical links and calendar addresses carry the configured site_url
                 href = "/" + href[len(SITE_URL):]
             url = urlparse(urljoin(base, href))
             if url.scheme or href.startswith(("mailto:", "data:", "javascript:")):

@@ -4,6 +4,11 @@
  * - filters (theme, insurer, "only differences") whose state lives in the URL query,
  *   so a filtered view can be shared and reopened;
  * - upcoming deadlines on the home page, judged by the visitor's own date;
+ * - stacked cards on phones: every cell of a `table.iw-table` gets its column's name as
+ *   `data-label` (the CSS shows "label: value"; generated tables carry it already);
+ * - the per-profession filter on policy pages (`?zorgsoort=`), which also trims the contents lists;
+ * - "nothing newer encoded" notices shown once the visitor's date reaches `data-iw-from`;
+ * - copy buttons for calendar addresses.
  * - the "scroll sideways" hint above a table, shown only while the table is wider than its box.
  * Works with mkdocs-material's instant navigation: everything is (re)initialised on
  * each page switch through the `document$` observable.
@@ -55,6 +60,16 @@
         cell.hidden = !!values.verzekeraar && cell.getAttribute("data-insurer") !== values.verzekeraar;
       });
     }
+    var active = [];
+    box.querySelectorAll("select[data-filter]").forEach(function (el) {
+      if (!el.value) return;
+      var label = el.closest("label");
+      var name = label ? label.firstChild.textContent.trim() : el.getAttribute("data-filter");
+      active.push(name + ": " + el.options[el.selectedIndex].text);
+    });
+    if ("verstreken" in values && !values.verstreken) active.push("verstreken deadlines niet getoond");
+    if (values.verschillen) active.push("alleen verschillen");
+    box.setAttribute("data-iw-print", active.length ? "Afgedrukt met filter: " + active.join("; ") + "." : "");
     var visible = table.querySelectorAll("tbody tr:not([hidden])").length;
     var status = box.querySelector(".iw-status");
     if (!status) {
@@ -90,8 +105,10 @@
   }
 
   function cellText(tr, index) {
+    // a cell may carry its sort value (an ISO date, a zero-padded number): dates sort as dates
     var cell = tr.children[index];
-    return cell ? cell.textContent.trim() : "";
+    if (!cell) return "";
+    return cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cell.textContent.trim();
   }
 
   function initSorting(table) {
@@ -123,14 +140,93 @@
     });
   }
 
-  function initWebcal(a) {
-    // webcal:// needs an absolute address; the site does not know its own host at build time.
-    var url = new URL(a.getAttribute("href"), window.location.href);
-    a.setAttribute("data-https", url.href);
-    a.href = "webcal://" + url.host + url.pathname;
+  /* Stacked cards on phones: each cell carries the name of its column. */
+  function headerLabel(th) {
+    if (th.hasAttribute("data-label")) return th.getAttribute("data-label");
+    var link = th.querySelector("a");
+    return (link ? link.textContent : th.textContent).replace("¶", "").trim();
   }
 
-  function initUpcoming(list) {
+  function initCards(table) {
+    var head = table.tHead && table.tHead.rows[0];
+    if (!head) return;
+    var labels = Array.prototype.map.call(head.cells, headerLabel);
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (tr) {
+        Array.prototype.forEach.call(tr.cells, function (cell, i) {
+          if (cell.tagName === "TD" && !cell.hasAttribute("data-label") && labels[i]) {
+            cell.setAttribute("data-label", labels[i]);
+          }
+        });
+      });
+    });
+  }
+
+  /* Policy pages: show only what concerns one care type (profession), kept in ?zorgsoort=. */
+  function applyProfession(box, value) {
+    var article = box.closest("article") || document;
+    var hidden = 0;
+    article.querySelectorAll("[data-zorgsoort]").forEach(function (el) {
+      var hide = !!value && (el.getAttribute("data-zorgsoort") || "").indexOf(" " + value + " ") < 0;
+      el.hidden = hide;
+      if (hide && el.classList.contains("iw-item")) hidden += 1;
+    });
+    // contents lists (ours and the theme's) leave out what is hidden
+    document.querySelectorAll(".iw-toc a[href^='#'], .md-nav--secondary a[href^='#']").forEach(function (a) {
+      var target = document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1)));
+      var item = a.closest("li");
+      if (item && target) item.hidden = !!target.closest("[data-zorgsoort][hidden]");
+    });
+    var select = box.querySelector("select");
+    var status = box.querySelector(".iw-status");
+    var name = select.options[select.selectedIndex] ? select.options[select.selectedIndex].text : "";
+    if (status) status.textContent = value ? hidden + " onderdelen voor andere zorgsoorten verborgen" : "";
+    box.setAttribute("data-iw-print", value ? "Afgedrukt: alleen wat geldt voor " + name + "." : "");
+  }
+
+  function initProfession(box) {
+    var select = box.querySelector("select[data-filter]");
+    if (!select) return;
+    box.hidden = false;
+    var wanted = params().get("zorgsoort");
+    if (wanted) {
+      select.value = wanted;
+      if (select.value !== wanted) select.value = "";  // unknown value in the URL
+    }
+    select.addEventListener("change", function () {
+      var q = params();
+      if (select.value) q.set("zorgsoort", select.value); else q.delete("zorgsoort");
+      writeParams(q);
+      applyProfession(box, select.value);
+    });
+    applyProfession(box, select.value);
+  }
+
+  /* "Voor 2025 en later is ... nog geen inkoopbeleid opgenomen": shown from data-iw-from on,
+     judged by the visitor's own date (the build never knows today's date). */
+  function initStale(el) {
+    var today = todayIso();
+    el.hidden = today < el.getAttribute("data-iw-from");
+    var past = el.querySelector(".iw-stale-past");
+    if (past) past.hidden = today < (el.getAttribute("data-iw-past") || "9999");
+  }
+
+  function initCopy(button) {
+    if (!navigator.clipboard) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(button.getAttribute("data-copy")).then(function () {
+        button.textContent = "Gekopieerd";
+      }, function () {
+        button.textContent = "Kopiëren lukte niet: selecteer het adres";
+      });
+    });
+  }
+
+  /* Home: the next deadlines of each list by the visitor's date. The page holds a fixed number
+     (from the newest data on); agenda/komend.json holds them all, and the list is rebuilt from it
+     (as text) so that a page read long after the build is still right. */
+  function showUpcoming(list) {
     var iso = todayIso();
     var limit = parseInt(list.getAttribute("data-limit") || "8", 10);
     var shown = 0;
@@ -139,14 +235,49 @@
       li.hidden = !upcoming || shown >= limit;
       if (upcoming && shown < limit) shown += 1;
     });
+    var old = list.previousElementSibling;
+    if (old && old.classList.contains("iw-empty")) old.remove();
     if (shown === 0) {
       var note = document.createElement("p");
       note.className = "iw-empty";
-      note.textContent = "Geen komende deadlines in de gegevens; hieronder de laatste.";
+      note.textContent = list.getAttribute("data-empty") || "Geen komende deadlines in de gegevens; hieronder de laatste.";
       list.parentNode.insertBefore(note, list);
       var items = list.querySelectorAll("li");
       for (var i = Math.max(0, items.length - limit); i < items.length; i++) items[i].hidden = false;
     }
+  }
+
+  function fillUpcoming(list, entries, base) {
+    var iso = todayIso();
+    var limit = parseInt(list.getAttribute("data-limit") || "8", 10);
+    var later = entries.filter(function (e) { return e.until >= iso; });
+    var chosen = later.length ? later.slice(0, limit) : entries.slice(Math.max(0, entries.length - limit));
+    list.textContent = "";
+    chosen.forEach(function (e) {
+      var li = document.createElement("li");
+      li.setAttribute("data-date", e.until);
+      var when = document.createElement("strong");
+      when.textContent = e.when;
+      var a = document.createElement("a");
+      a.href = new URL(e.href, base).href;
+      a.textContent = "[" + e.insurer + "] " + e.action;
+      var year = document.createElement("small");
+      year.textContent = "(contractjaar " + e.contract_year + ")";
+      li.append(when, " – ", a, " ", year);
+      list.appendChild(li);
+    });
+    showUpcoming(list);
+  }
+
+  function initUpcoming(list) {
+    showUpcoming(list);
+    var src = list.getAttribute("data-src"), kind = list.getAttribute("data-kind");
+    if (!src || !kind) return;
+    var url = new URL(src, window.location.href);
+    fetch(url.href).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
+      if (data && Array.isArray(data[kind])) fillUpcoming(list, data[kind], url);
+      list.setAttribute("data-iw-loaded", "true");
+    }).catch(function () { /* the list in the page stays */ });
   }
 
   /* On any other page, in idle time, warm the checker's files into the browser's cache, so a
@@ -198,8 +329,14 @@
     else setTimeout(prefetchChecker, 1500);
     document.querySelectorAll(".iw-filters[data-table]").forEach(initFilters);
     document.querySelectorAll("table.iw-table").forEach(initSorting);
-    document.querySelectorAll("ol.iw-upcoming").forEach(initUpcoming);
-    document.querySelectorAll("a.iw-webcal").forEach(initWebcal);
+    document.querySelectorAll("table.iw-table").forEach(initCards);
+    document.querySelectorAll(".iw-upcoming").forEach(initUpcoming);
+    document.querySelectorAll("[data-iw-profession]").forEach(initProfession);
+    document.querySelectorAll(".iw-stale[data-iw-from]").forEach(initStale);
+    document.querySelectorAll(".iw-stale-group").forEach(function (box) {
+      box.hidden = !box.querySelector(".iw-stale:not([hidden])");
+    });
+    document.querySelectorAll("button.iw-copy[data-copy]").forEach(initCopy);
     updateScrollHints();
     if (!hintsListening) { window.addEventListener("resize", updateScrollHints); hintsListening = true; }
     document.documentElement.setAttribute("data-iw-ready", String(Date.now()));

@@ -1,15 +1,21 @@
-"""The agenda page: every deadline, filters, subscribe links for every feed."""
+"""The agenda page: every deadline, filters, subscribe links for every feed.
+
+The tables are raw HTML (every value through ``escape``) with a ``data-label`` on each cell,
+so that on a phone each row becomes a card of "label: value" lines without JavaScript, and
+with a ``data-sort`` ISO date on the date column, so that sorting sorts by date.
+"""
 from __future__ import annotations
 
-from markupsafe import escape
-
+from ..escape import html as escape
 from ..model import Catalog
 from .dates import when_sort_key, when_text
 from .ics import Feed, deadline_care_types, event_path, feeds
-from .pages import ACTORS, AUDIENCES, CHANNELS, policy_url
-from .portal import WIDE, page_link
+from .pages import ACTORS, AUDIENCES, CHANNELS, NOTE_KINDS, page_link, policy_url
+from .portal import WIDE
+from .subscribe import feed_url, subscribe_links
 
 AGENDA = "agenda/index.md"
+COLUMNS = ("Wanneer", "Wat", "Verzekeraar", "Zorgsoort", "Wie en via", "Voor", "Contractjaar", "Agenda")
 
 
 def _feed_link(feed: Feed) -> str:
@@ -17,11 +23,16 @@ def _feed_link(feed: Feed) -> str:
     return feed.path.removeprefix("agenda/")
 
 
-def agenda_page(catalog: Catalog, site_url: str) -> str:
-    all_feeds = feeds(catalog, site_url)
+def _cell(column: str, content: str, **attrs: str) -> str:
+    extra = "".join(f' {name.replace("_", "-")}="{value}"' for name, value in attrs.items())
+    return f'<td data-label="{column}"{extra}>{content}</td>'
+
+
+def agenda_rows(catalog: Catalog) -> list[str]:
     rows = []
     for rec in catalog.sorted_policies():
         ins = catalog.insurers[rec.insurer_id]
+        notes = {n.id: n for n in rec.policy.source_notes}
         for dl in rec.policy.deadlines:
             cts = deadline_care_types(rec, dl)
             day = when_sort_key(dl.when)
@@ -29,34 +40,63 @@ def agenda_page(catalog: Catalog, site_url: str) -> str:
             ics = event_path(rec, dl.id).removeprefix("agenda/")
             ics_cell = ("–" if relative_moment else
                         f'<a href="{escape(ics)}" download aria-label=".ics (agenda-item): {escape(dl.action)}">.ics</a>')
+            what = f'<a href="{escape(page_link(AGENDA, policy_url(rec), dl.id))}">{escape(dl.action)}</a>'
+            if dl.note and dl.note in notes:
+                what += (f' <a class="iw-note-flag" href="{escape(page_link(AGENDA, policy_url(rec), dl.note))}">'
+                         f'let op: bronopmerking ({escape(NOTE_KINDS[notes[dl.note].kind])})</a>')
+            who = escape(ACTORS[dl.actor]) + (f", via {escape(', '.join(CHANNELS[c] for c in dl.channel))}"
+                                              if dl.channel else "")
             rows.append((day, rec.key, dl.id, (
-                f'<tr id="{escape(rec.key.replace("/", "-"))}-{escape(dl.id)}" data-date="{"" if relative_moment else day.isoformat()}" '
+                f'<tr id="{escape(rec.key.replace("/", "-"))}-{escape(dl.id)}" '
+                f'data-date="{"" if relative_moment else day.isoformat()}" '
                 f'data-verzekeraar="{escape(rec.insurer_id)}" data-zorgsoort=" {" ".join(cts)} " '
-                f'data-doelgroep=" {" ".join(dl.audience)} ">'
-                f'<td data-sort="{day.isoformat()}">{escape(when_text(dl.when))}</td>'
-                f'<td><a href="{escape(page_link(AGENDA, policy_url(rec), dl.id))}">{escape(dl.action)}</a></td>'
-                f'<td>{escape(ins.short_name)}</td>'
-                f'<td>{escape(", ".join(catalog.care_types[c].name for c in cts))}</td>'
-                f'<td>{escape(ACTORS[dl.actor])}</td>'
-                f'<td>{escape(", ".join(CHANNELS[c] for c in dl.channel) or "–")}</td>'
-                f'<td>{escape(", ".join(AUDIENCES[a] for a in dl.audience))}</td>'
-                f'<td>{dl.contract_year}</td>'
-                f'<td>{ics_cell}</td>'
-                "</tr>")))
+                f'data-doelgroep=" {" ".join(dl.audience)} " data-actor="{dl.actor}">'
+                + _cell("Wanneer", escape(when_text(dl.when)), data_sort=day.isoformat())
+                + _cell("Wat", what)
+                + _cell("Verzekeraar", escape(ins.short_name))
+                + _cell("Zorgsoort", escape(", ".join(catalog.care_types[c].name for c in cts)))
+                + _cell("Wie en via", who)
+                + _cell("Voor", escape(", ".join(AUDIENCES[a] for a in dl.audience)))
+                + _cell("Contractjaar", str(dl.contract_year), data_sort=str(dl.contract_year))
+                + _cell("Agenda", ics_cell)
+                + "</tr>")))
     rows.sort()
+    return [r[3] for r in rows]
+
+
+def feed_rows(catalog: Catalog, site_url: str) -> list[str]:
+    out = []
+    for f in feeds(catalog, site_url):
+        name = f.name.removeprefix("Inkoopwijzer – ")
+        out.append(
+            f'<tr id="feed-{escape(f.path.removeprefix("agenda/").removesuffix(".ics").replace("/", "-"))}">'
+            f'<th scope="row">{escape(name)}</th>'
+            + _cell("Items", str(len(f.occurrences)), data_sort=f"{len(f.occurrences):06d}")
+            + _cell("Abonneren", str(subscribe_links(site_url, f.path, compact=True)))
+            + _cell("Adres", f'<code class="iw-feed-url">{escape(_absolute(site_url, f))}</code> '
+                    f'<button type="button" class="iw-copy md-button" data-copy="{escape(_absolute(site_url, f))}" '
+                    f'hidden>Kopieer</button> <a href="{escape(_feed_link(f))}" download>.ics</a>')
+            + "</tr>")
+    return out
+
+
+def _absolute(site_url: str, feed: Feed) -> str:
+    return feed_url(site_url, feed.path)
+
+
+def agenda_page(catalog: Catalog, site_url: str) -> str:
     insurers = sorted({r.insurer_id for r in catalog.policies.values()})
     cts = sorted({c for r in catalog.policies.values() for c in r.policy.care_types},
                  key=lambda c: catalog.care_types[c].name)
     opt = lambda value, label: f'<option value="{escape(value)}">{escape(label)}</option>'  # noqa: E731
-    feed_rows = "".join(
-        f'<tr><td>{escape(f.name.removeprefix("Inkoopwijzer – "))}</td><td>{len(f.occurrences)}</td>'
-        f'<td><a class="iw-webcal" href="{escape(_feed_link(f))}" data-feed="{escape(f.path)}">Abonneren</a></td>'
-        f'<td><a href="{escape(_feed_link(f))}">{escape(f.path)}</a></td></tr>'
-        for f in all_feeds)
+    head = "".join(f'<th scope="col">{c}</th>' for c in COLUMNS)
     return f"""{WIDE}# Agenda: alle deadlines
 
 Alle deadlines uit het zorginkoopbeleid, ook data die alleen in de lopende tekst staan.
 Of een deadline voorbij is, bepaalt uw eigen browser aan de hand van de datum van vandaag.
+
+<p class="iw-subscribe-all">{subscribe_links(site_url, "agenda/alle.ics", label="Abonneren op alle deadlines:", compact=True)}
+<br><a href="#abonneren-op-een-agenda">Per verzekeraar of zorgsoort abonneren</a></p>
 
 <div class="iw-filters" data-table="agenda">
 <label>Verzekeraar <select data-filter="verzekeraar"><option value="">Alle verzekeraars</option>{"".join(opt(i, catalog.insurers[i].short_name) for i in insurers)}</select></label>
@@ -65,10 +105,10 @@ Of een deadline voorbij is, bepaalt uw eigen browser aan de hand van de datum va
 <label><input type="checkbox" data-filter="verstreken" value="ja"> Toon ook verstreken deadlines</label>
 </div>
 
-<div class="iw-table-wrap"><table class="iw-table iw-agenda" id="agenda">
-<thead><tr><th scope="col">Wanneer</th><th scope="col">Wat</th><th scope="col">Verzekeraar</th><th scope="col">Zorgsoort</th><th scope="col">Wie</th><th scope="col">Via</th><th scope="col">Voor</th><th scope="col">Contractjaar</th><th scope="col">Agenda</th></tr></thead>
+<div class="iw-table-wrap"><table class="iw-table iw-fit iw-agenda" id="agenda">
+<thead><tr>{head}</tr></thead>
 <tbody>
-{chr(10).join(r[3] for r in rows)}
+{chr(10).join(agenda_rows(catalog))}
 </tbody></table></div>
 
 ## Abonneren op een agenda
@@ -76,13 +116,17 @@ Of een deadline voorbij is, bepaalt uw eigen browser aan de hand van de datum va
 Een abonnement houdt uw agenda automatisch bij: wijzigt een verzekeraar een deadline, dan
 verschuift het item in uw agenda (het houdt dezelfde UID en krijgt een hoger volgnummer).
 
-<div class="iw-table-wrap"><table class="iw-table iw-feeds">
-<thead><tr><th scope="col">Agenda</th><th scope="col">Items</th><th scope="col">Abonneren</th><th scope="col">Adres (https)</th></tr></thead>
-<tbody>{feed_rows}</tbody></table></div>
+- **Agenda-app** opent het abonnement in de agenda van uw computer of telefoon (Apple Agenda,
+  Outlook voor Windows en Mac, Thunderbird).
+- **Google Agenda** en **Outlook** openen hun eigen pagina "agenda toevoegen" met het adres al ingevuld.
+- Werkt geen van beide? Kopieer het adres en plak het bij *Agenda toevoegen* → *Via URL* /
+  *Abonneren via internet*.
 
-- **Google Agenda**: kopieer het https-adres, kies *Andere agenda's* → *+* → *Via URL* en plak het adres.
-- **Outlook**: kies *Agenda toevoegen* → *Abonneren via internet* en plak het https-adres.
-- **Apple Agenda**: klik op *Abonneren* (webcal) of kies *Archief* → *Nieuw agenda-abonnement* en plak het adres.
+<div class="iw-table-wrap"><table class="iw-table iw-fit iw-feeds" id="feeds">
+<thead><tr><th scope="col">Agenda</th><th scope="col">Items</th><th scope="col">Abonneren</th><th scope="col">Adres</th></tr></thead>
+<tbody>
+{chr(10).join(feed_rows(catalog, site_url))}
+</tbody></table></div>
 
 ## Hoe deadlines in de agenda komen
 
@@ -92,4 +136,6 @@ verschuift het item in uw agenda (het houdt dezelfde UID en krijgt een hoger vol
   de sluiting, zodat uw agenda u op beide momenten herinnert.
 - Is alleen de maand bekend ("september 2025"), dan beslaat het item die maand; geldt iets
   "het hele jaar", dan staat het op 1 januari met die uitleg.
+- Staat er bij een deadline een bronopmerking (de bron spreekt zichzelf tegen of is onduidelijk),
+  dan staat die ook in de beschrijving van het agenda-item.
 """

@@ -14,10 +14,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from ..engine.deadlines import ACTORS, AUDIENCES, CHANNELS  # one wording, shared with the calendar
+from ..engine.deadlines import deadline_care_types
+from ..escape import html as escape
 from ..model import Catalog, PolicyRecord, iter_criteria
 from .criteria import CriterionText, describe, number
 from .dates import MONTHS, dutch_date, when_sort_key, when_text
+from .freshness import newer_policy_notice, stale_notice, stale_notices
 from .markup import link, md_attr, md_escape, safe_url
+from .subscribe import subscribe_links
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -44,12 +48,66 @@ def relative(from_page: str, to_page: str) -> Markup:
     return Markup(posixpath.relpath(to_page, posixpath.dirname(from_page) or "."))
 
 
+def page_link(from_page: str, to_md: str, anchor: str | None = None) -> str:
+    """Link to a generated page as its final URL (directory URLs), for raw HTML."""
+    rel = str(relative(from_page, to_md))
+    rel = rel[:-3] + "/" if rel.endswith(".md") else rel
+    rel = rel.replace("index/", "")
+    # relative() is computed between .md paths; with directory URLs every page except an
+    # index.md is served one level deeper, so it needs one more '../'.
+    if not from_page.endswith("index.md"):
+        rel = "../" + rel
+    return rel + (f"#{anchor}" if anchor else "")
+
+
+def html_table(columns: list[str], rows: list[list[Any]], *, cls: str = "", title_column: int | None = 0,
+               row_attrs: list[str] | None = None) -> Markup:
+    """A table as raw HTML for a Markdown page: every cell is escaped unless it is ``Markup``,
+    carries its column's name as ``data-label`` (a card per row on phones), and the
+    ``title_column`` is the row's header (the card's title)."""
+    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in columns)
+    body = []
+    for r, row in enumerate(rows):
+        cells = []
+        for i, (column, value) in enumerate(zip(columns, row)):
+            if i == title_column:
+                cells.append(f'<th scope="row">{escape(value)}</th>')
+            else:
+                cells.append(f'<td data-label="{escape(column)}">{escape(value)}</td>')
+        attrs = f" {row_attrs[r]}" if row_attrs else ""
+        body.append(f"<tr{attrs}>{''.join(cells)}</tr>")
+    return Markup(f'<div class="iw-table-wrap"><table class="iw-table iw-fit {cls}">'
+                  f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
+
+
+def html_link(text: Any, href: str) -> Markup:
+    """An internal link in raw HTML (``href`` built from validated ids)."""
+    return Markup(f'<a href="{escape(href)}">{escape(text)}</a>')
+
+
+def term_text(term: Any) -> str:
+    """A contract's running period in words."""
+    if term is None:
+        return "–"
+    text = str(term.start)
+    if term.end == "unknown":
+        text += " (einde niet vermeld)"
+    elif term.end and term.end != term.start:
+        text += f"–{term.end}"
+    elif not term.end:
+        text += " (doorlopend)"
+    return text
+
+
 class PageRenderer:
     """Renders all generated pages for one catalog."""
 
-    def __init__(self, catalog: Catalog, related: dict[str, list[tuple[str, str]]] | None = None):
+    def __init__(self, catalog: Catalog, related: dict[str, list[tuple[str, str]]] | None = None,
+                 site_url: str = "http://127.0.0.1:8000/", feed_paths: frozenset[str] = frozenset()):
         self.catalog = catalog
         self.related = related or {}
+        self.site_url = site_url
+        self.feed_paths = feed_paths
         self.env = Environment(
             loader=FileSystemLoader(str(TEMPLATES)),
             undefined=StrictUndefined,
@@ -83,6 +141,101 @@ class PageRenderer:
             f'<span class="iw-cite">Bron: {link(source.title, url)}, '
             f"§ {md_escape(cite.section)}</span>"
         )
+
+    def note_link(self, rec: PolicyRecord, note_id: str) -> Markup:
+        """A link to a source note that reads as its kind, never as its id (HTML, also valid
+        inside Markdown: the id is a validated id, the kind a fixed Dutch word)."""
+        note = next((n for n in rec.policy.source_notes if n.id == note_id), None)
+        kind = NOTE_KINDS[note.kind] if note is not None else "opmerking"
+        return Markup(f'<a class="iw-note-link" href="#{note_id}">bronopmerking: {kind}</a>')
+
+    def cite_html(self, rec: PolicyRecord, cite: Any) -> Markup:
+        """``cite_short`` for raw HTML (no Markdown parser will see it)."""
+        source = self.catalog.source_of(rec, cite)
+        url = self.catalog.cite_url(rec, cite)
+        return Markup(f'<span class="iw-cite" title="{escape(source.title)}">'
+                      f'<a href="{safe_url(url)}" rel="noopener noreferrer external">§ {escape(cite.section)}</a></span>')
+
+    def care_types_attr(self, care_types: Any) -> Markup:
+        """``data-zorgsoort=" a b "`` for the profession filter (care type ids are validated ids)."""
+        return Markup(f'data-zorgsoort=" {" ".join(sorted(set(care_types)))} "')
+
+    def requirement_care_types(self, rec: PolicyRecord, req: Any) -> set[str]:
+        p = rec.policy
+        if "all" in req.applies_to:
+            return set(p.care_types) | {ct for c in p.contracts for ct in c.care_types}
+        return {ct for c in p.contracts if c.id in req.applies_to for ct in c.care_types} or set(p.care_types)
+
+    def profession_filter(self, rec: PolicyRecord) -> Markup:
+        """A select "Toon wat geldt voor ..." (kept in the URL as ?zorgsoort=); hidden until the
+        script runs, and absent when the policy concerns one care type."""
+        cts = rec.policy.care_types
+        if len(cts) < 2:
+            return Markup("")
+        options = "".join(
+            f'<option value="{ct}">{escape(self.catalog.care_types[ct].name)}'
+            f' ({escape(self.catalog.care_types[ct].profession)})</option>' for ct in cts)
+        return Markup(
+            '<div class="iw-filters iw-profession" data-iw-profession hidden>'
+            '<label>Toon alleen wat geldt voor <select data-filter="zorgsoort">'
+            f'<option value="">alle zorgsoorten</option>{options}</select></label>'
+            '<span class="iw-status" role="status"></span></div>')
+
+    def subscribe(self, rec: PolicyRecord) -> Markup:
+        """Subscribe links for the insurer's feed, and per care type of this policy."""
+        ins = self.catalog.insurers[rec.insurer_id]
+        main = f"agenda/{rec.insurer_id}.ics"
+        if main not in self.feed_paths:
+            return Markup("")
+        per_type = [
+            f'<li {self.care_types_attr([ct])}>'
+            + str(subscribe_links(self.site_url, f"agenda/{rec.insurer_id}/{ct}.ics",
+                                  label=f"{ins.short_name}, alleen {self.catalog.care_types[ct].name.lower()}:",
+                                  compact=True)) + "</li>"
+            for ct in rec.policy.care_types if f"agenda/{rec.insurer_id}/{ct}.ics" in self.feed_paths]
+        more = (f'<details class="iw-subscribe-more"><summary>Per zorgsoort abonneren</summary>'
+                f'<ul>{"".join(per_type)}</ul></details>') if len(per_type) > 1 else ""
+        return Markup(f'<div class="iw-subscribe-box">'
+                      f'<p>{subscribe_links(self.site_url, main, label=f"Abonneren op {ins.short_name}:")}</p>'
+                      f'{more}</div>')
+
+    def deadline_table(self, rec: PolicyRecord, deadlines: list[Any], amendments: dict[str, Any]) -> Markup:
+        """The planning as an HTML table: a card per deadline on phones, all columns on desktop."""
+        policy_json = rec.policy.model_dump(mode="json", include={"care_types", "contracts"})
+        rows = []
+        for d in deadlines:
+            when = escape(when_text(d.when))
+            if d.previous:
+                when += escape(" (was: " + "; ".join(when_text(w) for w in d.previous) + ")")
+            what = escape(d.action)
+            if d.introduced_by:
+                what += escape(f" (toegevoegd door de wijziging van {dutch_date(amendments[d.introduced_by].date)})")
+            elif d.amended_by:
+                what += escape(f" (verplaatst door de wijziging van {dutch_date(amendments[d.amended_by].date)})")
+            if d.note:
+                what += Markup(" (let op: ") + self.note_link(rec, d.note) + Markup(")")
+            who = escape(ACTORS[d.actor]) + (escape(", via " + ", ".join(CHANNELS[c] for c in d.channel))
+                                             if d.channel else "")
+            ics = ("–" if d.when.kind == "relative" else
+                   f'<a href="../{escape(str(self.ics_link(rec, d)))}" download>.ics</a>')
+            cts = deadline_care_types(policy_json, d.model_dump(mode="json"))
+            rows.append(
+                f'<tr id="{d.id}" {self.care_types_attr(cts)}>'
+                f'<td data-label="Wanneer" data-sort="{when_sort_key(d.when).isoformat()}">{when}</td>'
+                f'<td data-label="Wat">{what} <br>{self.cite_html(rec, d.cite)}</td>'
+                f'<td data-label="Wie en voor wie">{who}<br><span class="iw-audience">voor '
+                f'{escape(", ".join(AUDIENCES[a] for a in d.audience))}</span></td>'
+                f'<td data-label="Contractjaar" data-sort="{d.contract_year}">{d.contract_year}</td>'
+                f'<td data-label="Agenda">{ics}</td></tr>')
+        head = "".join(f'<th scope="col">{c}</th>' for c in
+                       ("Wanneer", "Wat (en bron)", "Wie (via) en voor wie", "Contract\u00adjaar", "Agenda"))
+        return Markup(f'<div class="iw-table-wrap"><table class="iw-table iw-fit iw-planning">'
+                      f'<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
+
+    def changes_table(self, rec: PolicyRecord) -> Markup:
+        rows = [[Markup(f'<span id="{ch.id}"></span>') + escape(f"{ch.subject} ({ch.from_year} → {ch.to_year})"),
+                 ch.before or "–", ch.after or "–", self.cite_html(rec, ch.cite)] for ch in rec.policy.changes]
+        return html_table(["Onderwerp", "Daarvoor", "Nu", "Bron"], rows, cls="iw-changes")
 
     def ics_link(self, rec: PolicyRecord, deadline: Any) -> Markup:
         return relative(policy_url(rec), f"agenda/deadline/{rec.key}/{deadline.id}.ics")
@@ -125,7 +278,7 @@ class PageRenderer:
             if getattr(node.node, "incomplete", False):
                 extra += ' <span class="iw-incomplete">(de bron noemt deze lijst niet volledig)</span>'
             if node.node.note:
-                extra += f' <span class="iw-note">(zie bronopmerking <a href="#{node.node.note}">{node.node.note}</a>)</span>'
+                extra += f' <span class="iw-note">(zie {self.note_link(rec, node.node.note)})</span>'
             if node.node.cite:
                 extra += " " + str(self.cite(rec, node.node.cite))
             anchor = f'<a id="{node.node.id}"></a>' if node.node.id else ""
@@ -172,6 +325,8 @@ class PageRenderer:
             criteria_count=sum(1 for _ in self._all_criteria(rec)),
             related=[(label, relative(page, path)) for label, path in self.related.get(rec.key, [])],
             agenda_link=relative(page, "agenda/index.md"),
+            notice=newer_policy_notice(self.catalog, rec, lambda other: page_link(page, policy_url(other)))
+            or stale_notice(self.catalog, rec.insurer_id, p.family),
         )
 
     def _all_criteria(self, rec: PolicyRecord):
@@ -188,18 +343,43 @@ class PageRenderer:
     def insurer_page(self, insurer_id: str) -> str:
         page = insurer_url(insurer_id)
         recs = self.catalog.policies_of(insurer_id)
+        ins = self.catalog.insurers[insurer_id]
+        link = lambda rec, anchor=None: page_link(page, policy_url(rec), anchor)  # noqa: E731
+        policies = html_table(
+            ["Beleid", "Zorgsoorten", "Periode", "Volledigheid"],
+            [[html_link(rec.policy.title, link(rec)), ", ".join(self.catalog.care_types[c].name for c in rec.policy.care_types),
+              rec.year_label, "volledig" if rec.policy.completeness == "full" else "gedeeltelijk"] for rec in recs],
+            cls="iw-policies")
+        contracts = html_table(
+            ["Overeenkomst", "Soort", "Looptijd", "Beleid"],
+            [[html_link(c.name, link(rec, c.id)), KINDS[c.kind], term_text(c.term), rec.year_label]
+             for rec in recs for c in rec.policy.contracts],
+            cls="iw-contracts-table")
+        families = sorted({rec.policy.family for rec in recs})
+        newest = max((y for rec in recs for y in rec.policy.contract_years), default=0)
+        notices = (stale_notice(self.catalog, insurer_id, families[0]) if len(families) == 1 else
+                   stale_notices(self.catalog, [(insurer_id, f) for f in families], newest))
+        feed = f"agenda/{insurer_id}.ics"
+        subscribe = (Markup('<p class="iw-subscribe-box">')
+                     + subscribe_links(self.site_url, feed, label=f"Deadlines van {ins.short_name} in uw agenda:")
+                     + Markup("</p>")) if feed in self.feed_paths else Markup("")
         return self.env.get_template("insurer.md.j2").render(
-            insurer=self.catalog.insurers[insurer_id], insurer_id=insurer_id,
-            policies=[(rec, relative(page, policy_url(rec))) for rec in recs],
-            catalog=self.catalog,
+            insurer=ins, insurer_id=insurer_id, notices=notices, subscribe=subscribe,
+            policies_table=policies, contracts_table=contracts,
         )
 
     def policy_index(self) -> str:
         page = "beleid/index.md"
-        rows = [(rec, self.catalog.insurers[rec.insurer_id], relative(page, policy_url(rec)))
-                for rec in sorted(self.catalog.policies.values(),
-                                  key=lambda r: (-r.policy.period.start, r.insurer_id, r.key))]
-        return self.env.get_template("policy_index.md.j2").render(rows=rows, catalog=self.catalog)
+        recs = sorted(self.catalog.policies.values(), key=lambda r: (-r.policy.period.start, r.insurer_id, r.key))
+        table = html_table(
+            ["Beleid", "Verzekeraar", "Zorgsoorten", "Periode", "Volledigheid"],
+            [[html_link(f"{self.catalog.insurers[rec.insurer_id].short_name}: {rec.policy.title}",
+                        page_link(page, policy_url(rec))),
+              self.catalog.insurers[rec.insurer_id].short_name,
+              ", ".join(self.catalog.care_types[c].name for c in rec.policy.care_types),
+              rec.year_label, "volledig" if rec.policy.completeness == "full" else "gedeeltelijk"] for rec in recs],
+            cls="iw-policies")
+        return self.env.get_template("policy_index.md.j2").render(count=len(recs), catalog=self.catalog, table=table)
 
     def insurer_index(self) -> str:
         page = "verzekeraars/index.md"
@@ -208,8 +388,9 @@ class PageRenderer:
         return self.env.get_template("insurer_index.md.j2").render(rows=rows)
 
 
-def render_pages(catalog: Catalog, related: dict[str, list[tuple[str, str]]] | None = None) -> dict[str, str]:
-    return PageRenderer(catalog, related).render_all()
+def render_pages(catalog: Catalog, related: dict[str, list[tuple[str, str]]] | None = None,
+                 site_url: str = "http://127.0.0.1:8000/", feed_paths: frozenset[str] = frozenset()) -> dict[str, str]:
+    return PageRenderer(catalog, related, site_url, feed_paths).render_all()
 
 
 __all__ = ["render_pages", "PageRenderer", "when_text", "dutch_date", "safe_url"]

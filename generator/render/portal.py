@@ -14,9 +14,11 @@ from ..model import Catalog, PolicyRecord
 from . import compare_pages
 from .compare import InsurerComparison, YearComparison, insurer_comparisons, year_comparisons
 from .compare_pages import compare_url, years_url
-from .dates import dutch_date, when_sort_key, when_text
+from .dates import dutch_date
+from .freshness import coverage_html, newest_data_date, stale_notices
 from .markup import md_escape as md
-from .pages import policy_url, relative
+from .pages import page_link, policy_url, relative
+from .upcoming import upcoming, upcoming_list
 
 # Front matter for table pages: no table-of-contents sidebar, so tables get the width.
 WIDE = "---\nhide:\n  - toc\n---\n"
@@ -25,18 +27,6 @@ GLOSSARY_DIR = "begrippen"
 
 def term_url(term_id: str) -> str:
     return f"{GLOSSARY_DIR}/{term_id}.md"
-
-
-def page_link(from_page: str, to_md: str, anchor: str | None = None) -> str:
-    """Link to a generated page as its final URL (directory URLs), for raw HTML."""
-    rel = str(relative(from_page, to_md))
-    rel = rel[:-3] + "/" if rel.endswith(".md") else rel
-    rel = rel.replace("index/", "")
-    # relative() is computed between .md paths; with directory URLs every page except an
-    # index.md is served one level deeper, so it needs one more '../'.
-    if not from_page.endswith("index.md"):
-        rel = "../" + rel
-    return rel + (f"#{anchor}" if anchor else "")
 
 
 class Portal:
@@ -48,7 +38,8 @@ class Portal:
     # ------------------------------------------------------------------ comparisons
     # The pages themselves are written by ``compare_pages`` (from the pieces ``compare`` computes).
     def comparison_page(self, cmp: InsurerComparison) -> str:
-        return compare_pages.comparison_page(self.catalog, cmp)
+        notice = stale_notices(self.catalog, [(c.rec.insurer_id, c.rec.policy.family) for c in cmp.columns], cmp.year)
+        return _with_notice(compare_pages.comparison_page(self.catalog, cmp), notice)
 
     def comparison_csv(self, cmp: InsurerComparison) -> str:
         return compare_pages.comparison_csv(self.catalog, cmp)
@@ -57,7 +48,8 @@ class Portal:
         return compare_pages.comparison_excel(self.catalog, cmp)
 
     def years_page(self, cmp: YearComparison) -> str:
-        return compare_pages.years_page(self.catalog, cmp)
+        notice = stale_notices(self.catalog, [(cmp.insurer_id, cmp.family)], max(cmp.policies[-1].policy.contract_years))
+        return _with_notice(compare_pages.years_page(self.catalog, cmp), notice)
 
     def compare_index(self) -> str:
         return compare_pages.compare_index(self.catalog, self.comparisons, self.year_comparisons)
@@ -132,31 +124,47 @@ class Portal:
             else:
                 lines.append("Nog in geen enkel beleid.")
             pages[page] = "\n".join(lines) + "\n"
-            index.append(f"| [{md(term.term)}]({relative(f'{GLOSSARY_DIR}/index.md', page)}) | {len(users)} beleid |")
+            count = f"{len(users)} beleidsdocument" + ("" if len(users) == 1 else "en")
+            index.append(f"| [{md(term.term)}]({relative(f'{GLOSSARY_DIR}/index.md', page)}) | {count} |")
         pages[f"{GLOSSARY_DIR}/index.md"] = "\n".join(index) + "\n"
         return pages
 
     # ------------------------------------------------------------------ home
     def home_page(self, intro: str) -> str:
+        """The hand-written intro, then the deadlines a provider acts on (upcoming by the
+        visitor's date), long windows and the insurers' own steps apart, the coverage of the
+        data, the latest changes and the entry points per care type, insurer and year."""
         page = "index.md"
-        deadlines = []
-        for rec in self.catalog.sorted_policies():
-            for dl in rec.policy.deadlines:
-                if dl.when.kind != "relative":  # no date of its own
-                    deadlines.append((when_sort_key(dl.when), rec, dl))
-        deadlines.sort(key=lambda t: (t[0], t[1].key, t[2].id))
-        items = "".join(
-            f'<li data-date="{d.isoformat()}"><strong>{escape(when_text(dl.when))}</strong> – '
-            f'<a href="{escape(page_link(page, policy_url(rec), dl.id))}">'
-            f'[{escape(self.catalog.insurers[rec.insurer_id].short_name)}] {escape(dl.action)}</a></li>'
-            for d, rec, dl in deadlines)
+        lists = upcoming(self.catalog)
+        since = newest_data_date(self.catalog)
         amendments = sorted(((a.date, rec, a) for rec in self.catalog.policies.values()
                              for a in rec.policy.amendments), key=lambda t: (t[0], t[1].key), reverse=True)
         latest = sorted(self.catalog.policies.values(),
                         key=lambda r: (r.policy.period.start, r.key), reverse=True)[:6]
-        lines = [intro.rstrip(), "", "## Eerstvolgende deadlines", "",
-                 '<ol class="iw-upcoming" data-limit="8">' + items + "</ol>", "",
-                 "[Alle deadlines per beleid](beleid/index.md)", "", "## Laatste wijzigingen", ""]
+        lines = [intro.rstrip(), "", "## Eerstvolgende deadlines voor zorgaanbieders", "",
+                 "Wat u als zorgaanbieder moet doen, en wanneer. Welke deadlines nog komen, bepaalt uw "
+                 "browser aan de hand van de datum van vandaag.", "",
+                 str(upcoming_list(self.catalog, "provider", since, tag="ol",
+                                   empty="Geen komende deadlines voor zorgaanbieders in de gegevens; hieronder "
+                                         "de laatste.")), "",
+                 "[Alle deadlines, filters en abonneren in de agenda](agenda/index.md)", ""]
+        if lists["window"]:
+            lines += ["### Lopende aanvraagperioden", "",
+                      "Perioden van maanden of een heel jaar waarin u een overeenkomst kunt aanvragen of iets "
+                      "kunt doen, zolang ze nog open zijn.", "",
+                      str(upcoming_list(self.catalog, "window", since,
+                                        empty="Geen lopende perioden in de gegevens; hieronder de laatste.")), ""]
+        if lists["insurer"]:
+            lines += ["### Stappen van de verzekeraar", "",
+                      "Wat de verzekeraar doet (publiceren, aanbieden, besluiten); u hoeft er niets voor te doen, "
+                      "maar het bepaalt wanneer u iets kunt verwachten.", "",
+                      str(upcoming_list(self.catalog, "insurer", since,
+                                        empty="Geen komende stappen van verzekeraars in de gegevens; hieronder "
+                                              "de laatste.")), ""]
+        lines += ["## Wat is opgenomen", "",
+                  "Per verzekeraar, zorgsoort en contractjaar: welk inkoopbeleid Inkoopwijzer kent.", "",
+                  str(coverage_html(self.catalog, lambda rec: page_link(page, policy_url(rec)))), "",
+                  "## Laatste wijzigingen", ""]
         for d, rec, a in amendments[:5]:
             lines.append(f"- {dutch_date(d)}: [{md(a.title)}]({relative(page, policy_url(rec))}#{a.id})"
                          f" ({md(self.catalog.insurers[rec.insurer_id].short_name)})")
@@ -183,6 +191,30 @@ class Portal:
                               for c in cmps)
             lines.append(f"- **{y}**: {links}")
         return "\n".join(lines) + "\n"
+
+    # ------------------------------------------------------------------ about
+    def about_page(self, intro: str) -> str:
+        """The hand-written about page with the coverage matrix where it says
+        ``<!-- inkoopwijzer:dekking -->`` (else at the end)."""
+        matrix = "\n".join(["## Wat is opgenomen", "",
+                            "Per verzekeraar, zorgsoort en contractjaar: welk inkoopbeleid Inkoopwijzer kent.", "",
+                            str(coverage_html(self.catalog, lambda rec: page_link(ABOUT, policy_url(rec)))), ""])
+        if COVERAGE_MARK in intro:
+            return intro.replace(COVERAGE_MARK, matrix, 1)
+        return intro.rstrip() + "\n\n" + matrix
+
+
+def _with_notice(page: str, notice: str) -> str:
+    """A comparison page with the freshness notice above its first section or its filters."""
+    if not notice:
+        return page
+    marks = [i for i in (page.find("\n## "), page.find('\n<div class="iw-filters"')) if i >= 0]
+    at = min(marks) + 1 if marks else len(page)
+    return page[:at] + str(notice) + "\n\n" + page[at:]
+
+
+COVERAGE_MARK = "<!-- inkoopwijzer:dekking -->"
+ABOUT = "over.md"
 
 
 _WORD = re.compile(r"\w+")

@@ -10,10 +10,11 @@ import functools
 from ..escape import path_segment
 from ..model import Catalog
 from .agenda import AGENDA, agenda_page
-from .ics import render_calendars
+from .ics import feeds, render_calendars
 from .opendata import render_open_data
 from .pages import render_pages
-from .portal import Portal, compare_url, years_url
+from .portal import ABOUT, Portal, compare_url, years_url
+from .upcoming import FEED as UPCOMING, upcoming_json
 
 
 class DuplicatePath(RuntimeError):
@@ -46,13 +47,17 @@ def _put_checked(files: dict[str, str | bytes], path: str, content: str | bytes,
     files[path] = content
 
 
-def render_site(catalog: Catalog, home_intro: str, site_url: str) -> dict[str, str | bytes]:
+def render_site(catalog: Catalog, home_intro: str, site_url: str,
+                about_intro: str | None = None) -> dict[str, str | bytes]:
+    """``home_intro`` and ``about_intro``: the hand-written index.md and over.md, which get
+    generated sections (the about page only when given)."""
     portal = Portal(catalog)
     related = {rec.key: portal.comparisons_of(rec) for rec in catalog.policies.values()}
+    feed_paths = frozenset(f.path for f in feeds(catalog, site_url))
     files: dict[str, str | bytes] = {}
     served: dict[str, str] = {}
     _put = functools.partial(_put_checked, served=served)  # noqa: N806 (the one writer)
-    for path, content in render_pages(catalog, related).items():
+    for path, content in render_pages(catalog, related, site_url, feed_paths).items():
         _put(files, path, content)
     for cmp in portal.comparisons:
         _put(files, compare_url(cmp), portal.comparison_page(cmp))
@@ -64,9 +69,12 @@ def render_site(catalog: Catalog, home_intro: str, site_url: str) -> dict[str, s
     for path, content in portal.glossary_pages().items():
         _put(files, path, content)
     _put(files, "index.md", portal.home_page(home_intro))
+    if about_intro is not None:
+        _put(files, ABOUT, portal.about_page(about_intro))
     for path, content in render_open_data(catalog).items():
         _put(files, path, content)
     for path, content in render_calendars(catalog, site_url).items():
         _put(files, path, content)
     _put(files, AGENDA, agenda_page(catalog, site_url))
+    _put(files, UPCOMING, upcoming_json(catalog))
     return files

@@ -672,6 +672,8 @@
       ins.policies.forEach(function (pol) {
         section.appendChild(el("p", { "class": "iw-policy", text: pol.title + " – contractjaar " + pol.year +
           (pol.completeness === "partial" ? " (beleid gedeeltelijk bekend)" : "") }));
+        var stale = self.staleNotice(ins, pol);
+        if (stale) section.appendChild(stale);
         var list = el("ul", { "class": "iw-contracts" });
         pol.contracts.forEach(function (c) { list.appendChild(self.contract(c)); });
         section.appendChild(list);
@@ -695,6 +697,25 @@
                      onclick: function () { self.openAll(); window.print(); } }), " ",
       el("button", { type: "button", "class": "md-button", text: "Link naar deze uitkomst kopiëren",
                      onclick: function () { self.copyLink(); } })]));
+  };
+
+  /* "Voor 2025 en later is van VGZ nog geen inkoopbeleid voor paramedische zorg opgenomen": when
+     the insurer's newest encoded policy of this family is the one judged, from 1 April of its
+     last contract year on (next year's policies are public by then), by the visitor's date. */
+  Checker.prototype.staleNotice = function (ins, pol) {
+    var own = null;
+    this.bundle.policies.forEach(function (p) { if (p.id === pol.policy) own = p; });
+    if (!own) return null;
+    var last = 0;
+    this.bundle.policies.forEach(function (p) {
+      if (p.insurer === own.insurer && p.family === own.family) last = Math.max(last, Math.max.apply(null, p.contract_years));
+    });
+    if (pol.year < last || today() < last + "-04-01") return null;
+    var short = (this.bundle.insurers[own.insurer] || { short_name: ins.name }).short_name;
+    return el("p", { "class": "iw-stale iw-warning", role: "note", "data-insurer": own.insurer, "data-family": own.family },
+              ["Voor " + (last + 1) + " en later is van " + short + " nog geen inkoopbeleid voor " +
+               own.family.replace(/-/g, " ") + " opgenomen" +
+               (today() >= (last + 1) + "-01-01" ? "; contractjaar " + last + " is voorbij." : ".")]);
   };
 
   Checker.prototype.contract = function (c) {

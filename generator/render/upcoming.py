@@ -1,0 +1,110 @@
+"""The home page's next deadlines: what a provider acts on, apart from long windows and the
+insurers' own steps, in a list of fixed length.
+
+Which deadlines are "next" depends on the day the page is read, not on the day it was built
+(builds are byte-identical, and a site built from old data may be read years later). So:
+
+* ``agenda/komend.json`` holds every dated deadline, per list, with the last day it matters;
+  ``content/assets/inkoopwijzer.js`` shows the next ``LIMIT`` of each list by the visitor's date
+  (as text: nothing in the file is ever parsed as HTML);
+* the page itself holds, for readers without JavaScript, the first ``LIMIT`` from the newest
+  date in the data on: the page does not grow with the data.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from markupsafe import Markup
+
+from ..escape import html as escape
+from ..model import Catalog, PolicyRecord
+from .dates import when_sort_key, when_text
+from .pages import page_link, policy_url
+
+FEED = "agenda/komend.json"
+LIMIT = 8
+# Deadlines that are windows rather than moments: a whole year, a recurring moment, an open
+# range, or a range of three months or more.
+WINDOW_DAYS = 90
+KINDS = ("provider", "window", "insurer")
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    until: date  # the last day the deadline matters
+    rec: PolicyRecord
+    deadline: Any
+
+
+def is_window(when: Any) -> bool:
+    if when.kind in ("year", "recurring"):
+        return True
+    if when.kind == "range":
+        return when.end is None or (when.end - when.start).days >= WINDOW_DAYS
+    return False
+
+
+def until(dl: Any) -> date:
+    """The last day a deadline matters: its end (a range, a year, a month), else its date. An
+    open range or recurrence ends with its contract year: "vanaf 30 januari 2024" for contract
+    year 2024 is no open window in 2026."""
+    when = dl.when
+    if when.kind in ("range", "recurring"):
+        return when.end or max(when.start, date(dl.contract_year, 12, 31))
+    if when.kind == "year":
+        return date(when.year, 12, 31)
+    if when.kind == "month":
+        first = when_sort_key(when)
+        return date(first.year + first.month // 12, first.month % 12 + 1, 1) - timedelta(days=1)
+    return when_sort_key(when)
+
+
+def kind_of(dl: Any) -> str:
+    if dl.actor == "insurer":
+        return "insurer"
+    return "window" if is_window(dl.when) else "provider"
+
+
+def upcoming(catalog: Catalog) -> dict[str, list[Upcoming]]:
+    """Every dated deadline per list (``KINDS``), in date order."""
+    out: dict[str, list[Upcoming]] = {k: [] for k in KINDS}
+    for rec in catalog.sorted_policies():
+        for dl in rec.policy.deadlines:
+            if dl.when.kind != "relative":  # no date of its own
+                out[kind_of(dl)].append(Upcoming(until(dl), rec, dl))
+    for items in out.values():
+        items.sort(key=lambda u: (when_sort_key(u.deadline.when), u.until, u.rec.key, u.deadline.id))
+    return out
+
+
+def upcoming_json(catalog: Catalog) -> str:
+    """``agenda/komend.json``: per list, every deadline with its last day, its text and a link
+    (relative to the file)."""
+    data = {kind: [{"until": u.until.isoformat(), "when": when_text(u.deadline.when),
+                    "insurer": catalog.insurers[u.rec.insurer_id].short_name, "action": u.deadline.action,
+                    "contract_year": u.deadline.contract_year,
+                    "href": page_link("agenda/index.md", policy_url(u.rec), u.deadline.id)}
+                   for u in items]
+            for kind, items in upcoming(catalog).items()}
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
+def upcoming_list(catalog: Catalog, kind: str, since: date | None, *, page: str = "index.md",
+                  tag: str = "ul", empty: str = "") -> Markup:
+    """The list of one kind for a page: the first ``LIMIT`` that matter on or after ``since``
+    (else the last ``LIMIT``), to be replaced by the visitor's browser from ``FEED``."""
+    items = upcoming(catalog)[kind]
+    later = [u for u in items if since is None or u.until >= since]
+    shown = later[:LIMIT] if later else items[-LIMIT:]
+    lis = "".join(
+        f'<li data-date="{u.until.isoformat()}"><strong>{escape(when_text(u.deadline.when))}</strong> – '
+        f'<a href="{escape(page_link(page, policy_url(u.rec), u.deadline.id))}">'
+        f'[{escape(catalog.insurers[u.rec.insurer_id].short_name)}] {escape(u.deadline.action)}</a>'
+        f' <small>(contractjaar {u.deadline.contract_year})</small></li>'
+        for u in shown)
+    src = page_link(page, "agenda/index.md").removesuffix("agenda/") + FEED
+    return Markup(f'<{tag} class="iw-upcoming" data-kind="{kind}" data-limit="{LIMIT}" data-src="{escape(src)}" '
+                  f'data-empty="{escape(empty)}">{lis}</{tag}>')
