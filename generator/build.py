@@ -35,6 +35,7 @@ from .errors import DataError, InkoopwijzerError, Problem
 from .escape import terminal
 from .finish import UnsafePage, finish_site, known_scripts
 from .model import Catalog
+from .render.freshness import newest_data_date
 from .tree import TREE_MARKER, TreeUpdate, docs_tree, write_tree
 from .validate import load_catalog
 
@@ -51,14 +52,7 @@ class BuildResult:
 
 def data_epoch(catalog: Catalog) -> int:
     """Newest date stated in the data (publication, amendment), as a Unix timestamp."""
-    dates = []
-    for rec in catalog.policies.values():
-        p = rec.policy
-        if p.published:
-            dates.append(p.published)
-        dates.extend(a.date for a in p.amendments)
-    dates.extend(src.published for src in catalog.sources.values() if src.published)
-    newest = max(dates) if dates else datetime(2024, 1, 1).date()
+    newest = newest_data_date(catalog) or datetime(2024, 1, 1).date()
     return int(datetime.combine(newest, time(0, 0), tzinfo=timezone.utc).timestamp())
 
 

@@ -19,6 +19,7 @@ from generator.finish import UnsafePage, finish_page, known_scripts
 from generator.render.enhance import site_terms
 
 _known: dict[tuple, object] = {}
+_terms: dict[str, object] = {}
 
 
 def on_pre_build(config) -> None:
@@ -30,6 +31,7 @@ def on_pre_build(config) -> None:
         serve.current.refresh(config.site_url or "/")
     except InkoopwijzerError as exc:
         raise Abort(f"invalid policy data:\n{exc}") from None
+    _terms["current"] = site_terms(config.docs_dir)  # once per build, not per page
 
 
 def _known_scripts(config):
@@ -43,7 +45,7 @@ def on_post_page(output: str, page, config) -> str:
     name = page.file.dest_uri if page is not None else "404.html"
     try:
         return finish_page(output, name, _known_scripts(config), urlsplit(config.site_url or "/").path or "/",
-                           serving=True, terms=site_terms(config.docs_dir))
+                           serving=True, terms=_terms.get("current"))
     except UnsafePage as exc:
         raise PluginError(str(exc)) from None
 
