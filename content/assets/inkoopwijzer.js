@@ -324,6 +324,24 @@
     openedForPrint = [];
   });
 
+  /* A long agenda comes in parts by date: mark the part that holds today's date (the build
+     never knows today's date), so a visitor finds the coming deadlines in one tap. */
+  function initPager(nav) {
+    var today = todayIso();
+    var items = nav.querySelectorAll("li[data-to]");
+    for (var i = 0; i < items.length; i++) {
+      if (items[i].getAttribute("data-to") >= today) {
+        if (!items[i].querySelector(".iw-pager-today")) {
+          var mark = document.createElement("strong");
+          mark.className = "iw-pager-today";
+          mark.textContent = " ← komende deadlines";
+          items[i].appendChild(mark);
+        }
+        return;
+      }
+    }
+  }
+
   function init() {
     if (window.requestIdleCallback) window.requestIdleCallback(prefetchChecker, { timeout: 3000 });
     else setTimeout(prefetchChecker, 1500);
@@ -337,6 +355,7 @@
       box.hidden = !box.querySelector(".iw-stale:not([hidden])");
     });
     document.querySelectorAll("button.iw-copy[data-copy]").forEach(initCopy);
+    document.querySelectorAll("nav.iw-pager").forEach(initPager);
     updateScrollHints();
     if (!hintsListening) { window.addEventListener("resize", updateScrollHints); hintsListening = true; }
     document.documentElement.setAttribute("data-iw-ready", String(Date.now()));

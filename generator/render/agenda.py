@@ -1,20 +1,28 @@
 """The agenda page: every deadline, filters, subscribe links for every feed.
 
+A page a phone renders comfortably holds at most ``PAGE_ROWS`` deadlines (about 250 kB of
+HTML at 500): a larger agenda (the whole market over several years) is split, in date order,
+into parts of that size (``agenda/alle/2/`` …), each listing the date range of every part, so
+that no page grows with the data. The subscribe table and the notes stay on the first part.
+
 The tables are raw HTML (every value through ``escape``) with a ``data-label`` on each cell,
 so that on a phone each row becomes a card of "label: value" lines without JavaScript, and
 with a ``data-sort`` ISO date on the date column, so that sorting sorts by date.
 """
 from __future__ import annotations
 
+from datetime import date
+
 from ..escape import html as escape
 from ..model import Catalog
-from .dates import when_sort_key, when_text
+from .dates import dutch_date, when_sort_key, when_text
 from .ics import Feed, deadline_care_types, event_path, feeds
-from .pages import ACTORS, AUDIENCES, CHANNELS, NOTE_KINDS, page_link, policy_url
+from .pages import ACTORS, AUDIENCES, CHANNELS, NOTE_KINDS, page_link, policy_url, relative
 from .portal import WIDE
 from .subscribe import feed_url, subscribe_links
 
 AGENDA = "agenda/index.md"
+PAGE_ROWS = 500
 COLUMNS = ("Wanneer", "Wat", "Verzekeraar", "Zorgsoort", "Wie en via", "Voor", "Contractjaar", "Agenda")
 
 
@@ -28,7 +36,16 @@ def _cell(column: str, content: str, **attrs: str) -> str:
     return f'<td data-label="{column}"{extra}>{content}</td>'
 
 
-def agenda_rows(catalog: Catalog) -> list[str]:
+def part_path(number: int) -> str:
+    """The Markdown path of part ``number`` (1-based) of the agenda. ``alle`` is a reserved
+    insurer id, so no feed folder can take this place."""
+    return AGENDA if number == 1 else f"agenda/alle/{number}/index.md"
+
+
+def agenda_rows(catalog: Catalog) -> list[tuple[str, str]]:
+    """Every deadline as (ISO date it sorts on, table row), in date order; links relative to
+    the agenda's folder."""
+    page = AGENDA
     rows = []
     for rec in catalog.sorted_policies():
         ins = catalog.insurers[rec.insurer_id]
@@ -37,12 +54,12 @@ def agenda_rows(catalog: Catalog) -> list[str]:
             cts = deadline_care_types(rec, dl)
             day = when_sort_key(dl.when)
             relative_moment = dl.when.kind == "relative"
-            ics = event_path(rec, dl.id).removeprefix("agenda/")
+            ics = str(relative(page, event_path(rec, dl.id)))
             ics_cell = ("–" if relative_moment else
                         f'<a href="{escape(ics)}" download aria-label=".ics (agenda-item): {escape(dl.action)}">.ics</a>')
-            what = f'<a href="{escape(page_link(AGENDA, policy_url(rec), dl.id))}">{escape(dl.action)}</a>'
+            what = f'<a href="{escape(page_link(page, policy_url(rec), dl.id))}">{escape(dl.action)}</a>'
             if dl.note and dl.note in notes:
-                what += (f' <a class="iw-note-flag" href="{escape(page_link(AGENDA, policy_url(rec), dl.note))}">'
+                what += (f' <a class="iw-note-flag" href="{escape(page_link(page, policy_url(rec), dl.note))}">'
                          f'let op: bronopmerking ({escape(NOTE_KINDS[notes[dl.note].kind])})</a>')
             who = escape(ACTORS[dl.actor]) + (f", via {escape(', '.join(CHANNELS[c] for c in dl.channel))}"
                                               if dl.channel else "")
@@ -61,7 +78,7 @@ def agenda_rows(catalog: Catalog) -> list[str]:
                 + _cell("Agenda", ics_cell)
                 + "</tr>")))
     rows.sort()
-    return [r[3] for r in rows]
+    return [(r[0].isoformat(), r[3]) for r in rows]
 
 
 def feed_rows(catalog: Catalog, site_url: str) -> list[str]:
@@ -85,18 +102,39 @@ def _absolute(site_url: str, feed: Feed) -> str:
 
 
 def agenda_page(catalog: Catalog, site_url: str) -> str:
+    """The agenda as one page (what ``agenda_pages`` gives while it fits on one)."""
+    return agenda_pages(catalog, site_url, per_page=10**9)[AGENDA]
+
+
+def agenda_pages(catalog: Catalog, site_url: str, per_page: int | None = None) -> dict[str, str]:
+    """The agenda: one page, or parts of at most ``per_page`` deadlines in date order, each with
+    the date range of every part; the subscribe table and the notes stay on the first part."""
     insurers = sorted({r.insurer_id for r in catalog.policies.values()})
     cts = sorted({c for r in catalog.policies.values() for c in r.policy.care_types},
                  key=lambda c: catalog.care_types[c].name)
     opt = lambda value, label: f'<option value="{escape(value)}">{escape(label)}</option>'  # noqa: E731
     head = "".join(f'<th scope="col">{c}</th>' for c in COLUMNS)
-    return f"""{WIDE}# Agenda: alle deadlines
+    per_page = per_page or PAGE_ROWS
+    every = agenda_rows(catalog)
+    parts = [every[i:i + per_page] for i in range(0, len(every), per_page)] or [[]]
+    ranges = [(part[0][0], part[-1][0]) if part else ("", "") for part in parts]
+    rest = _REST.format(feeds=chr(10).join(feed_rows(catalog, site_url)))
+    pages: dict[str, str] = {}
+    for number, part in enumerate(parts, start=1):
+        page = part_path(number)
+        several = len(parts) > 1
+        title = "Agenda: alle deadlines" + (f" (deel {number} van {len(parts)})" if several else "")
+        pager = _pager(page, number, ranges) if several else ""
+        subscribe = "#abonneren-op-een-agenda" if number == 1 else page_link(page, AGENDA, "abonneren-op-een-agenda")
+        # the rows' links are relative to agenda/; a part two folders deeper reaches them from there
+        rows = chr(10).join(row if number == 1 else row.replace(' href="', ' href="../../') for _, row in part)
+        pages[page] = f"""{WIDE}# {title}
 
 Alle deadlines uit het zorginkoopbeleid, ook data die alleen in de lopende tekst staan.
 Of een deadline voorbij is, bepaalt uw eigen browser aan de hand van de datum van vandaag.
 
 <p class="iw-subscribe-all">{subscribe_links(site_url, "agenda/alle.ics", label="Abonneren op alle deadlines:", compact=True)}
-<br><a href="#abonneren-op-een-agenda">Per verzekeraar of zorgsoort abonneren</a></p>
+<br><a href="{escape(subscribe)}">Per verzekeraar of zorgsoort abonneren</a></p>
 
 <div class="iw-filters" data-table="agenda">
 <label>Verzekeraar <select data-filter="verzekeraar"><option value="">Alle verzekeraars</option>{"".join(opt(i, catalog.insurers[i].short_name) for i in insurers)}</select></label>
@@ -105,13 +143,40 @@ Of een deadline voorbij is, bepaalt uw eigen browser aan de hand van de datum va
 <label><input type="checkbox" data-filter="verstreken" value="ja"> Toon ook verstreken deadlines</label>
 </div>
 
-<div class="iw-table-wrap"><table class="iw-table iw-fit iw-agenda" id="agenda">
+{pager}<div class="iw-table-wrap"><table class="iw-table iw-fit iw-agenda" id="agenda">
 <thead><tr>{head}</tr></thead>
 <tbody>
-{chr(10).join(agenda_rows(catalog))}
+{rows}
 </tbody></table></div>
 
-## Abonneren op een agenda
+{pager}{rest if number == 1 else ""}"""
+    return pages
+
+
+def _pager(page: str, number: int, ranges: list[tuple[str, str]]) -> str:
+    """Links to every part with its date range (ISO dates in data attributes: the browser marks
+    the part that holds today's date)."""
+    items = []
+    for other, (first, last) in enumerate(ranges, start=1):
+        label = f"deel {other}: {_day(first)} – {_day(last)}"
+        if other == number:
+            items.append(f'<li aria-current="page" data-from="{first}" data-to="{last}">{escape(label)}</li>')
+        else:
+            items.append(f'<li data-from="{first}" data-to="{last}"><a href="{escape(page_link(page, part_path(other)))}">'
+                         f'{escape(label)}</a></li>')
+    return ('<nav class="iw-pager" aria-label="Delen van de agenda"><p>De agenda telt meer deadlines dan een '
+            'telefoon prettig toont; ze staan in delen, op datum:</p>\n<ol>' + "".join(items) + "</ol></nav>\n\n")
+
+
+def _day(iso: str) -> str:
+    """A part's first or last date; relative moments (no fixed date) sort last."""
+    if not iso:
+        return "–"
+    day = date.fromisoformat(iso)
+    return "zonder vaste datum" if day == date.max else dutch_date(day)
+
+
+_REST = """## Abonneren op een agenda
 
 Een abonnement houdt uw agenda automatisch bij: wijzigt een verzekeraar een deadline, dan
 verschuift het item in uw agenda (het houdt dezelfde UID en krijgt een hoger volgnummer).
@@ -125,7 +190,7 @@ verschuift het item in uw agenda (het houdt dezelfde UID en krijgt een hoger vol
 <div class="iw-table-wrap"><table class="iw-table iw-fit iw-feeds" id="feeds">
 <thead><tr><th scope="col">Agenda</th><th scope="col">Items</th><th scope="col">Abonneren</th><th scope="col">Adres</th></tr></thead>
 <tbody>
-{chr(10).join(feed_rows(catalog, site_url))}
+{feeds}
 </tbody></table></div>
 
 ## Hoe deadlines in de agenda komen

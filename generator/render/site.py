@@ -9,7 +9,7 @@ import functools
 
 from ..escape import path_segment
 from ..model import Catalog
-from .agenda import AGENDA, agenda_page
+from .agenda import agenda_pages
 from .ics import feeds, render_calendars
 from .opendata import render_open_data
 from .pages import render_pages
@@ -75,6 +75,7 @@ def render_site(catalog: Catalog, home_intro: str, site_url: str,
         _put(files, path, content)
     for path, content in render_calendars(catalog, site_url).items():
         _put(files, path, content)
-    _put(files, AGENDA, agenda_page(catalog, site_url))
+    for path, content in agenda_pages(catalog, site_url).items():
+        _put(files, path, content)
     _put(files, UPCOMING, upcoming_json(catalog))
     return files
