@@ -269,7 +269,8 @@ class PageRenderer:
         def walk(node: CriterionText, depth: int) -> None:
             extra = ""
             term = self.term_of(node.node) if not node.children else None
-            if term and term in self.catalog.glossary:
+            if term and term in self.catalog.glossary and not _names_term(node.text, self.catalog.glossary[term]):
+                # a term the text names itself gets its link on the page (first use), not twice
                 target = relative(page, f"begrippen/{term}.md")
                 extra += (f' <span class="iw-term">([{md_escape(self.catalog.glossary[term].term)}]'
                           f'({target}))</span>')
@@ -386,6 +387,12 @@ class PageRenderer:
         rows = [(iid, ins, relative(page, insurer_url(iid)), len(self.catalog.policies_of(iid)))
                 for iid, ins in sorted(self.catalog.insurers.items())]
         return self.env.get_template("insurer_index.md.j2").render(rows=rows)
+
+
+def _names_term(text: str, term: Any) -> bool:
+    """Does the text name the glossary term (or an alias) itself?"""
+    lowered = text.lower()
+    return any(name.lower() in lowered for name in (term.term, *term.aliases))
 
 
 def render_pages(catalog: Catalog, related: dict[str, list[tuple[str, str]]] | None = None,
