@@ -80,3 +80,11 @@ def wait_until(page, expression: str, timeout: float = 60.0, interval: float = 0
         if time.monotonic() > deadline:
             raise TimeoutError(f"timed out waiting for: {expression}")
         time.sleep(interval)
+
+
+WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+
+
+def ready(page) -> None:
+    """Wait until the site's own script has finished setting the page up."""
+    wait_until(page, "document.documentElement.hasAttribute('data-iw-ready')")

@@ -16,3 +16,45 @@ def catalog():
     errors = [str(p) for p in problems if p.severity == "error"]
     assert not errors, "policies/ has errors:\n" + "\n".join(errors)
     return cat
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory):
+    """The real policies built once for the address they are served from: (base URL, folder).
+    Shared by the browser tests of the portal that read the real data."""
+    from generator.build import build_site
+
+    from .browser import serve
+    from .tree import make_project
+
+    root = tmp_path_factory.mktemp("real-site")
+    config = make_project(root, with_real_policies=True)
+    out = root / "site"
+    with serve(out) as url:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("INKOOPWIJZER_SITE_URL", f"{url}/")
+            build_site(config, out)
+        yield url, out
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from .browser import browser
+
+    with browser() as b:
+        yield b
+
+
+@pytest.fixture
+def context(chromium):
+    """A desktop browser context; afterwards no page may have thrown a JavaScript error."""
+    from .browser import WIDTHS
+
+    ctx = chromium.new_context(viewport=WIDTHS["desktop"])
+    errors: list[str] = []
+    ctx.on("page", lambda p: p.on("pageerror", lambda e: errors.append(f"{p.url}: {e}")))
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+    assert not errors, "JavaScript errors:\n" + "\n".join(errors)

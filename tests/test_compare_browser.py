@@ -12,14 +12,11 @@ from urllib.parse import parse_qs, urljoin, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from generator.build import build_site
 
-from .browser import ARTIFACTS, browser, serve, wait_until
-from .tree import make_project
+from .browser import ARTIFACTS, WIDTHS, ready
 
 pytestmark = pytest.mark.browser
 
-WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 COMPARE = "/vergelijk/fysiotherapie-2024/"      # five insurers, VGZ's three tiers
 OVERVIEW = "/vergelijk/fysiotherapie-2027/"     # one insurer
 YEARS = "/vergelijk/jaren/zorg-en-zekerheid-paramedische-zorg/"  # 2024 -> 2025 -> 2026, partial and full
@@ -57,37 +54,9 @@ SCROLLERS = """() => [...document.querySelectorAll("article .iw-table-wrap")].ma
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    root = tmp_path_factory.mktemp("compare-browser")
-    config = make_project(root, with_real_policies=True)
-    out = root / "site"
-    with serve(out) as url:
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setenv("INKOOPWIJZER_SITE_URL", f"{url}/")
-            build_site(config, out)
-        yield url
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
-
-
-@pytest.fixture
-def context(chromium):
-    ctx = chromium.new_context(viewport=WIDTHS["desktop"])
-    errors: list[str] = []
-    ctx.on("page", lambda p: p.on("pageerror", lambda e: errors.append(f"{p.url}: {e}")))
-    try:
-        yield ctx
-    finally:
-        ctx.close()
-    assert not errors, "JavaScript errors:\n" + "\n".join(errors)
-
-
-def ready(page) -> None:
-    wait_until(page, "document.documentElement.hasAttribute('data-iw-ready')")
+def base(real_site):
+    """The real policies, built once per test session (conftest.real_site)."""
+    return real_site[0]
 
 
 def fits(page, width: int, name: str) -> None:

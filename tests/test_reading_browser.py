@@ -19,14 +19,11 @@ from urllib.parse import unquote, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from generator.build import build_site
 
-from .browser import ARTIFACTS, browser, serve, wait_until
-from .tree import make_project
+from .browser import ARTIFACTS, WIDTHS, ready, wait_until
 
 pytestmark = pytest.mark.browser
 
-WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 POLICY = "/beleid/vgz/paramedische-zorg-2024/"
 PAGE_TYPES = {
     "home": "/",
@@ -46,38 +43,9 @@ PAGE_TYPES = {
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(real_site):
     """The real policies built for the address they are served from; (base URL, folder)."""
-    root = tmp_path_factory.mktemp("reading")
-    config = make_project(root, with_real_policies=True)
-    out = root / "site"
-    with serve(out) as url:
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setenv("INKOOPWIJZER_SITE_URL", f"{url}/")
-            build_site(config, out)
-        yield url, out
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
-
-
-@pytest.fixture
-def context(chromium):
-    ctx = chromium.new_context(viewport=WIDTHS["desktop"])
-    errors: list[str] = []
-    ctx.on("page", lambda p: p.on("pageerror", lambda e: errors.append(f"{p.url}: {e}")))
-    try:
-        yield ctx
-    finally:
-        ctx.close()
-    assert not errors, "JavaScript errors:\n" + "\n".join(errors)
-
-
-def ready(page) -> None:
-    wait_until(page, "document.documentElement.hasAttribute('data-iw-ready')")
+    return real_site
 
 
 # Elements of the main content wider than the viewport or reaching beyond the content column, unless a scroll container between them
