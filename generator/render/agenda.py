@@ -1,7 +1,7 @@
 """The agenda page: every deadline, filters, subscribe links for every feed.
 
-A page a phone renders comfortably holds at most ``PAGE_ROWS`` deadlines (about 250 kB of
-HTML at 500): a larger agenda (the whole market over several years) is split, in date order,
+A page a phone renders comfortably holds at most ``PAGE_ROWS`` deadlines (a row is about 1.2 kB
+of HTML, so 250 rows are about 300 kB): a larger agenda (the whole market over several years) is split, in date order,
 into parts of that size (``agenda/alle/2/`` …), each listing the date range of every part, so
 that no page grows with the data. The subscribe table and the notes stay on the first part.
 
@@ -22,7 +22,7 @@ from .portal import WIDE
 from .subscribe import feed_url, subscribe_links
 
 AGENDA = "agenda/index.md"
-PAGE_ROWS = 500
+PAGE_ROWS = 250
 COLUMNS = ("Wanneer", "Wat", "Verzekeraar", "Zorgsoort", "Wie en via", "Voor", "Contractjaar", "Agenda")
 
 
