@@ -1,9 +1,10 @@
 """The agenda page: every deadline, filters, subscribe links for every feed.
 
 A page a phone renders comfortably holds at most ``PAGE_ROWS`` deadlines (a row is about 1.2 kB
-of HTML, so 250 rows are about 300 kB): a larger agenda (the whole market over several years) is split, in date order,
-into parts of that size (``agenda/alle/2/`` …), each listing the date range of every part, so
-that no page grows with the data. The subscribe table and the notes stay on the first part.
+of HTML, so 250 rows are about 300 kB): a larger agenda (the whole market over several years) is
+split, in date order, into parts of that size (``agenda/alle/2/`` …), each listing the date range
+of every part. The subscribe table and the notes stay on the first part; that table still grows
+with insurers x care types.
 
 The tables are raw HTML (every value through ``escape``) with a ``data-label`` on each cell,
 so that on a phone each row becomes a card of "label: value" lines without JavaScript, and
@@ -18,7 +19,7 @@ from ..model import Catalog
 from .dates import dutch_date, when_sort_key, when_text
 from .ics import Feed, deadline_care_types, event_path, feeds
 from .pages import ACTORS, AUDIENCES, CHANNELS, NOTE_KINDS, page_link, policy_url, relative
-from .portal import WIDE
+from .markup import WIDE
 from .subscribe import feed_url, subscribe_links
 
 AGENDA = "agenda/index.md"

@@ -22,13 +22,12 @@ from ..model import Catalog, PolicyRecord
 from .compare import (ABSENT, KIND_LABELS, PARTIAL, Column, Entry, InsurerComparison, Ladder, Mark, Rung, YearCell,
                       YearComparison)
 from .criteria import CONNECTIVES, Cond
-from .markup import md_escape as md
+from .markup import WIDE, md_escape as md
 from .pages import policy_url, relative
 
 COMPARE_DIR = "vergelijk"
 CHECKER_PAGE = "checker/index.md"
 # Front matter for table pages: no table-of-contents sidebar, so tables get the width.
-WIDE = "---\nhide:\n  - toc\n---\n"
 PARTIAL_BADGE = '<span class="iw-badge iw-badge--partial">gedeeltelijk bekend</span>'
 
 

@@ -16,6 +16,9 @@ from markupsafe import Markup, escape
 
 from ..escape import CONTROL, markdown
 
+# Front matter of a page that needs the whole width (wide tables): no table of contents.
+WIDE = "---\nhide:\n  - toc\n---\n"
+
 # Kept under its old name: templates and renderers call it for every value they print.
 md_escape = markdown
 

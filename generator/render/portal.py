@@ -21,7 +21,6 @@ from .pages import page_link, policy_url, relative
 from .upcoming import upcoming, upcoming_list
 
 # Front matter for table pages: no table-of-contents sidebar, so tables get the width.
-WIDE = "---\nhide:\n  - toc\n---\n"
 GLOSSARY_DIR = "begrippen"
 
 
