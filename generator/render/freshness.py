@@ -125,17 +125,34 @@ def _and(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " en " + words[-1]
 
 
+def _newest_line(catalog: Catalog) -> str:
+    newest = newest_data_date(catalog)
+    if newest is None:
+        return ""
+    return (f'<p class="iw-newest">Nieuwste gegevens: <strong>{escape(dutch_date(newest))}</strong> '
+            "(de publicatiedatum van het nieuwste opgenomen document of de nieuwste wijziging). "
+            "Wat hier niet staat, is niet opgenomen; dat zegt niets over wat een verzekeraar inkoopt.</p>")
+
+
+def coverage_summary(catalog: Catalog) -> Markup:
+    """What the matrix says in one paragraph (its size does not grow with the data): how many
+    policies of how many insurers, which contract years, and the newest data's date."""
+    recs = list(catalog.policies.values())
+    years = sorted({y for r in recs for y in r.policy.contract_years})
+    full = sum(1 for r in recs if r.policy.completeness == "full")
+    span = f", contractjaren {years[0]} tot en met {years[-1]}" if years else ""
+    text = (f'<p class="iw-coverage-summary">Inkoopwijzer kent {len(recs)} beleidsdocumenten '
+            f"({full} volledig opgenomen, {len(recs) - full} gedeeltelijk) van {len(catalog.insurers)} "
+            f"verzekeraars{span}.</p>")
+    return Markup("\n".join(part for part in (_newest_line(catalog), text) if part))
+
+
 def coverage_html(catalog: Catalog, link) -> Markup:
     """The coverage matrix as one table per care-type family (raw HTML, every value escaped).
 
     ``link(rec)`` gives the URL of a policy page from the page the matrix is on."""
     cov = coverage(catalog)
-    newest = newest_data_date(catalog)
-    out = []
-    if newest is not None:
-        out.append(f'<p class="iw-newest">Nieuwste gegevens: <strong>{escape(dutch_date(newest))}</strong> '
-                   "(de publicatiedatum van het nieuwste opgenomen document of de nieuwste wijziging). "
-                   "Wat hier niet staat, is niet opgenomen; dat zegt niets over wat een verzekeraar inkoopt.</p>")
+    out = [line for line in (_newest_line(catalog),) if line]
     head = "".join(f'<th scope="col">{y}</th>' for y in cov.years)
     for family in cov.families:
         body = []

@@ -15,13 +15,16 @@ from . import compare_pages
 from .compare import InsurerComparison, YearComparison, insurer_comparisons, year_comparisons
 from .compare_pages import compare_url, years_url
 from .dates import dutch_date
-from .freshness import coverage_html, newest_data_date, stale_notices
+from .freshness import coverage_html, coverage_summary, newest_data_date, stale_notices
 from .markup import md_escape as md
 from .pages import page_link, policy_url, relative
 from .upcoming import upcoming, upcoming_list
 
-# Front matter for table pages: no table-of-contents sidebar, so tables get the width.
 GLOSSARY_DIR = "begrippen"
+# The home page lists every insurer (and shows the coverage matrix) up to about the size of
+# the Dutch market (some twenty insurers); beyond it, a summary and links, so the home page
+# does not grow with the data set (issue 16).
+HOME_MAX_INSURERS = 25
 
 
 def term_url(term_id: str) -> str:
@@ -132,7 +135,8 @@ class Portal:
     def home_page(self, intro: str) -> str:
         """The hand-written intro, then the deadlines a provider acts on (upcoming by the
         visitor's date), long windows and the insurers' own steps apart, the coverage of the
-        data, the latest changes and the entry points per care type, insurer and year."""
+        data, the latest changes and the entry points per care type, insurer and year. Past
+        ``HOME_MAX_INSURERS`` the coverage and the insurers are a summary and a link."""
         page = "index.md"
         lists = upcoming(self.catalog)
         since = newest_data_date(self.catalog)
@@ -160,10 +164,15 @@ class Portal:
                       str(upcoming_list(self.catalog, "insurer", since,
                                         empty="Geen komende stappen van verzekeraars in de gegevens; hieronder "
                                               "de laatste.")), ""]
-        lines += ["## Wat is opgenomen", "",
-                  "Per verzekeraar, zorgsoort en contractjaar: welk inkoopbeleid Inkoopwijzer kent.", "",
-                  str(coverage_html(self.catalog, lambda rec: page_link(page, policy_url(rec)))), "",
-                  "## Laatste wijzigingen", ""]
+        many = len(self.catalog.insurers) > HOME_MAX_INSURERS
+        lines += ["## Wat is opgenomen", ""]
+        if many:
+            lines += [str(coverage_summary(self.catalog)), "",
+                      f"[Per verzekeraar, zorgsoort en contractjaar: het overzicht]({ABOUT}#wat-is-opgenomen)", ""]
+        else:
+            lines += ["Per verzekeraar, zorgsoort en contractjaar: welk inkoopbeleid Inkoopwijzer kent.", "",
+                      str(coverage_html(self.catalog, lambda rec: page_link(page, policy_url(rec)))), ""]
+        lines += ["## Laatste wijzigingen", ""]
         for d, rec, a in amendments[:5]:
             lines.append(f"- {dutch_date(d)}: [{md(a.title)}]({relative(page, policy_url(rec))}#{a.id})"
                          f" ({md(self.catalog.insurers[rec.insurer_id].short_name)})")
@@ -180,8 +189,11 @@ class Portal:
             links = ", ".join(f"[{c.year}]({relative(page, compare_url(c))})" for c in cmps)
             lines.append(f"- {md(self.catalog.care_types[ct].name)}: {links}")
         lines += ["", "## Per verzekeraar", ""]
-        for iid, ins in sorted(self.catalog.insurers.items()):
-            lines.append(f"- [{md(ins.name)}]({relative(page, f'verzekeraars/{iid}.md')})")
+        if many:
+            lines.append(f"[Alle {len(self.catalog.insurers)} verzekeraars](verzekeraars/index.md)")
+        else:
+            for iid, ins in sorted(self.catalog.insurers.items()):
+                lines.append(f"- [{md(ins.name)}]({relative(page, f'verzekeraars/{iid}.md')})")
         lines += ["", "## Per jaar", ""]
         years = sorted({y for r in self.catalog.policies.values() for y in r.policy.contract_years}, reverse=True)
         for y in years:
