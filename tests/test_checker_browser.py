@@ -17,6 +17,7 @@ import yaml
 from generator.build import build_site
 
 from .browser import ARTIFACTS, browser, serve, wait_until
+from .test_checker_scopes import site_bundle
 from .tree import make_project
 
 pytestmark = pytest.mark.browser
@@ -133,8 +134,7 @@ def test_weet_ik_niet_never_stalls_and_keeps_the_verdict_honest(site: Path):
 
 def test_the_action_plan_lists_the_deadlines_of_the_contract_and_its_year(site: Path, tmp_path: Path):
     truth = realistic_vgz_practice()
-    bundle = json.loads((site / "checker" / "bundle.json").read_text(encoding="utf-8"))
-    policy = next(p for p in bundle["policies"] if p["id"] == "vgz/paramedische-zorg-2024")
+    policy = next(p for p in site_bundle(site)["policies"] if p["id"] == "vgz/paramedische-zorg-2024")
     expected = {d["id"] for d in policy["deadlines"]
                 if d["contract_year"] == 2024 and (not d.get("applies_to") or "fysiotherapie" in d["applies_to"])}
     with serve(site) as base, browser() as b:
@@ -300,10 +300,11 @@ def test_checker_is_usable_by_keyboard_alone(site: Path):
 
 
 def test_browser_pyodide_gives_the_same_answers_as_cpython(site: Path):
-    """Parity in Chromium: the site's own worker vs CPython, on the site's bundle."""
+    """Parity in Chromium: the site's own worker (loading the scopes each case needs) vs
+    CPython, on the site's bundle."""
     from .test_engine import cpython_answers, parity_cases
 
-    bundle = json.loads((site / "checker" / "bundle.json").read_text(encoding="utf-8"))
+    bundle = site_bundle(site)
     cases = parity_cases(bundle)[:60]
     expected = cpython_answers(bundle, cases)
     with serve(site) as base, browser() as b:

@@ -1,4 +1,5 @@
-"""Files for the in-browser checker: the engine archive, its data bundle, and Pyodide.
+"""Files for the in-browser checker: the engine archive, its data (an index and one file per
+care type and contract year, see ``engine/scopes.py``), and Pyodide.
 
 The engine runs in Pyodide from the site's own origin: the npm ``pyodide`` package's
 runtime files are published under ``assets/pyodide/`` and the engine (the very files in
@@ -12,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 from ..bundle import engine_bundle, start_responses
+from ..engine import scopes
 from ..errors import InkoopwijzerError
 from ..escape import json_text
 from ..model import Catalog
@@ -22,6 +24,7 @@ PACKAGE = Path(__file__).resolve().parent.parent
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 PYODIDE_SOURCES = (*PYODIDE_FILES, "python_stdlib.zip", "pyodide-lock.json")
 STDLIB_MANIFEST = Path(__file__).with_name("pyodide-stdlib.txt")
+SCOPE_DIR = "checker/scope"  # the worker fetches scope/<key>.json next to bundle.json
 ZIP_DATE = (2024, 1, 1, 0, 0, 0)  # fixed: the archive is byte-identical on every build
 
 
@@ -92,13 +95,19 @@ def checker_files(catalog: Catalog, pyodide: Path, site_url: str) -> dict[str, s
     stdlib = pruned_stdlib(pyodide)
     bundle = engine_bundle(catalog, compact=True)
     bundle["site_url"] = site_url  # links in calendar descriptions: the same as the public feeds'
+    index, parts = scopes.split(bundle)
     files: dict[str, str | bytes] = {
         "checker/engine.zip": engine_archive(),
-        "checker/bundle.json": json_text(bundle, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+        "checker/bundle.json": _json(index),
         "assets/pyodide/python_stdlib.zip": stdlib,
         "assets/javascripts/checker-config.mjs": worker_config(pyodide, stdlib),
     }
+    for key, policies in parts.items():
+        files[f"{SCOPE_DIR}/{key}.json"] = _json({"scope": key, "policies": policies})
     for scope, response in start_responses(bundle).items():
-        files[f"checker/start/{scope}.json"] = json_text(response, ensure_ascii=False, sort_keys=True,
-                                                          separators=(",", ":"))
+        files[f"checker/start/{scope}.json"] = _json(response)
     return files
+
+
+def _json(data) -> str:
+    return json_text(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

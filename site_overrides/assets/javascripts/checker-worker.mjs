@@ -1,7 +1,9 @@
 // Inkoopwijzer checker worker: runs the Python engine in Pyodide, off the main thread.
 // Everything is loaded from the site's own origin: the Pyodide runtime (npm package,
 // published under assets/pyodide/, with a standard library pruned to what the checker
-// imports), the engine archive and the data bundle. The lock file's needed part comes inlined
+// imports), the engine archive and the data: an index (bundle.json) and, as requests need them,
+// the files of single scopes (care type and contract year: scope/<key>.json; see
+// generator/engine/scopes.py). The lock file's needed part comes inlined
 // in checker-config.mjs, so it is never fetched.
 import { loadPyodide, version as pyodideVersion } from "../pyodide/pyodide.mjs";
 import { LOCK, STDLIB_ID } from "./checker-config.mjs";
@@ -60,6 +62,23 @@ async function bootPython() {
 
 let py = null;
 let ready = null;
+let scopeBase = null;
+const scopeLoads = new Map();  // scope key -> the promise of its file, fetched once
+
+/* The scope files a request needs (one care type in one contract year, as the checker asks),
+   fetched and handed to Python before the engine answers. */
+async function loadScopes(request) {
+  const keys = JSON.parse(py.missing(JSON.stringify(request)));
+  await Promise.all(keys.map((key) => {
+    if (!scopeLoads.has(key)) {
+      scopeLoads.set(key, fetch(new URL(key + ".json", scopeBase))
+        .then((r) => { if (!r.ok) throw new Error("scope " + key + " " + r.status); return r.text(); })
+        .then((text) => { py.add(text); })
+        .catch((err) => { scopeLoads.delete(key); throw err; }));
+    }
+    return scopeLoads.get(key);
+  }));
+}
 
 function progress(step, detail) {
   self.postMessage({ type: "progress", step, detail });
@@ -81,21 +100,31 @@ async function start(engineUrl, bundleUrl) {
   pyodide.globals.set("BUNDLE_TEXT", bundle);
   pyodide.runPython(`
 import json
-from generator.engine import ProfileError
+from generator.engine import ProfileError, scopes
 from generator.engine.profile import check_profile, parse_profile_json
 from generator.engine.session import personal_calendar, respond
-BUNDLE = json.loads(BUNDLE_TEXT)
+BUNDLE = json.loads(BUNDLE_TEXT)  # the index: every policy's light entry, no policy's contents
 del BUNDLE_TEXT
+LOADED = {}  # policy id -> policy, from the scope files loaded so far
+SCOPES = set()
+
+def missing_scopes(text):
+    return json.dumps([key for key in scopes.needed(BUNDLE, json.loads(text)) if key not in SCOPES])
+
+def add_scope(text):
+    part = json.loads(text)
+    LOADED.update((p["id"], p) for p in part["policies"])
+    SCOPES.add(part["scope"])
 
 def run_respond(text):
     try:
-        out = respond(BUNDLE, json.loads(text))
+        out = respond(scopes.view(BUNDLE, LOADED), json.loads(text))
     except ProfileError as exc:
         out = {"error": exc.problems}
     return json.dumps(out, sort_keys=True, allow_nan=False)
 
 def run_calendar(text):
-    return personal_calendar(BUNDLE, json.loads(text))
+    return personal_calendar(scopes.view(BUNDLE, LOADED), json.loads(text))
 
 def parse_profile(text):
     # A profile from the URL fragment or an uploaded file: the CLI's strict reader and checks.
@@ -112,7 +141,9 @@ def parse_profile(text):
     return json.dumps(answer, sort_keys=True, allow_nan=False)
 `);
   py = { respond: pyodide.globals.get("run_respond"), calendar: pyodide.globals.get("run_calendar"),
-         parse: pyodide.globals.get("parse_profile") };
+         parse: pyodide.globals.get("parse_profile"), missing: pyodide.globals.get("missing_scopes"),
+         add: pyodide.globals.get("add_scope") };
+  scopeBase = new URL("scope/", bundleUrl);
   const total = performance.now() - t0;
   progress("ready", `klaar in ${Math.round(total)} ms`);
   if (booted.made) storeSnapshot(booted.made);  // in the background, after the engine is ready
@@ -131,6 +162,7 @@ self.onmessage = async (event) => {
       self.postMessage({ type: "parsed", id: msg.id, result: py.parse(String(msg.text)) });
     } else if (msg.type === "respond") {
       await ready;
+      await loadScopes(msg.request);
       const t0 = performance.now();
       const result = py.respond(JSON.stringify(msg.request));
       self.postMessage({ type: "result", id: msg.id, result, ms: performance.now() - t0 });

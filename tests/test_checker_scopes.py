@@ -1,0 +1,130 @@
+"""The checker's data in scopes (generator/engine/scopes.py): the browser loads one care type
+in one contract year, and the engine answers exactly as on the whole bundle."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from generator.bundle import engine_bundle
+from generator.engine import scopes
+from generator.engine.session import personal_calendar, respond
+from generator.render.checker import SCOPE_DIR
+
+from .test_engine import parity_cases
+
+
+@pytest.fixture(scope="module")
+def compact(catalog):
+    return engine_bundle(catalog, compact=True)
+
+
+@pytest.fixture(scope="module")
+def split(compact):
+    return scopes.split(compact)
+
+
+def site_bundle(site) -> dict:
+    """The whole bundle the checker of a built site works from: its index with every scope's
+    policies (what the worker has after loading every scope)."""
+    index = json.loads((site / "checker" / "bundle.json").read_text(encoding="utf-8"))
+    policies = {}
+    for key in index["scopes"]:
+        part = json.loads((site / SCOPE_DIR / f"{key}.json").read_text(encoding="utf-8"))
+        policies.update((p["id"], p) for p in part["policies"])
+    return scopes.view(index, policies)
+
+
+def loaded(parts, keys):
+    out = {}
+    for key in keys:
+        out.update((p["id"], p) for p in parts[key])
+    return out
+
+
+def test_the_index_has_no_policy_contents_and_names_every_scope(compact, split):
+    index, parts = split
+    assert all(set(p) == set(scopes.LIGHT_FIELDS) for p in index["policies"])
+    assert [p["id"] for p in index["policies"]] == [p["id"] for p in compact["policies"]]
+    expected = {f"{ct}-{y}" for p in compact["policies"] for ct in p["care_types"] for y in p["contract_years"]}
+    assert index["scopes"] == sorted(expected) == sorted(parts)
+    assert {k: v for k, v in index.items() if k not in ("policies", "scopes")} == \
+        {k: v for k, v in compact.items() if k != "policies"}
+
+
+def test_a_scope_holds_its_policies_and_the_ones_they_continue_contracts_from(compact, split):
+    _, parts = split
+    by_id = {p["id"]: p for p in compact["policies"]}
+    continued = 0
+    for key, policies in parts.items():
+        ids = {p["id"] for p in policies}
+        own = {p["id"] for p in compact["policies"]
+               if any(f"{ct}-{y}" == key for ct in p["care_types"] for y in p["contract_years"])}
+        assert own <= ids
+        for extra in ids - own:  # only what an own policy continues a contract from
+            assert any(c["policy"] == extra for pid in ids for c in by_id[pid].get("continues", []))
+            continued += 1
+        for pid in ids:
+            for cont in by_id[pid].get("continues", []):
+                assert cont["policy"] in ids, (key, pid, cont["policy"])
+    assert continued >= 1  # the real data continues contracts (CZ 2025 from 2024, VGZ wijkverpleging)
+
+
+def test_the_engine_answers_within_a_scope_exactly_as_on_the_whole_bundle(compact, split):
+    index, parts = split
+    checked = 0
+    for case in parity_cases(compact):
+        keys = scopes.needed(index, case)
+        if not case.get("care_types") or case.get("year") is None:
+            assert keys == index["scopes"]  # unscoped: every scope
+        request = dict(case, today="2026-11-30", site_url="https://example.org/")
+        try:
+            whole = respond(compact, request)
+        except Exception as exc:  # a refused profile is refused the same way
+            with pytest.raises(type(exc)):
+                respond(scopes.view(index, loaded(parts, keys)), request)
+            continue
+        assert respond(scopes.view(index, loaded(parts, keys)), request) == whole, case
+        checked += 1
+    assert checked > 800
+
+
+def test_every_scope_of_the_real_data_answers_an_empty_profile_as_the_whole_bundle(compact, split):
+    index, parts = split
+    for key in index["scopes"]:
+        ct, year = key.rsplit("-", 1)
+        insurers = sorted({p["insurer"] for p in parts[key] if ct in p["care_types"] and int(year) in p["contract_years"]})
+        request = {"profile": {"facts": {}}, "insurers": insurers, "care_types": [ct], "year": int(year),
+                   "today": "2026-11-30"}
+        assert scopes.needed(index, request) == [key]
+        view = scopes.view(index, loaded(parts, [key]))
+        answer = respond(view, request)
+        assert answer == respond(compact, request), key
+        selected = [{"policy": pol["policy"], "contract": c["contract"]}
+                    for ins in answer["answer"]["insurers"] for pol in ins["policies"] for c in pol["contracts"]]
+        cal = {"selected": selected, "year": int(year), "site_url": "https://example.org/"}
+        assert personal_calendar(view, cal) == personal_calendar(compact, cal), key
+
+
+def test_the_site_publishes_the_index_and_one_file_per_scope(real_site):
+    _, site = real_site
+    index = json.loads((site / "checker" / "bundle.json").read_text(encoding="utf-8"))
+    files = sorted(p.stem for p in (site / SCOPE_DIR).glob("*.json"))
+    assert files == index["scopes"]
+    for key in files:
+        part = json.loads((site / SCOPE_DIR / f"{key}.json").read_text(encoding="utf-8"))
+        assert part["scope"] == key and part["policies"]
+    whole = sum(len(json.dumps(json.loads((site / SCOPE_DIR / f"{k}.json").read_text(encoding="utf-8"))["policies"]))
+                for k in files)
+    assert (site / "checker" / "bundle.json").stat().st_size < whole / 4
+
+
+def test_the_sites_scopes_together_are_the_catalogs_bundle(real_site):
+    from generator.validate import load_catalog
+
+    _, site = real_site
+    cat, _ = load_catalog(site.parent / "policies", "policies")  # the project the site was built from
+    compact = engine_bundle(cat, compact=True)
+    rebuilt = site_bundle(site)
+    assert [p["id"] for p in rebuilt["policies"]] == [p["id"] for p in compact["policies"]]
+    assert rebuilt["policies"] == json.loads(json.dumps(compact["policies"]))
