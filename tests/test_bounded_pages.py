@@ -38,3 +38,26 @@ def test_the_about_page_keeps_the_whole_matrix_past_the_limit(catalog, monkeypat
     monkeypatch.setattr(portal_module, "HOME_MAX_INSURERS", 0)
     about = Portal(catalog).about_page("# Over\n\n<!-- inkoopwijzer:dekking -->\n")
     assert "## Wat is opgenomen" in about and 'class="iw-table iw-fit iw-coverage"' in about
+
+
+def test_tables_that_repeat_the_policy_pages_stay_out_of_the_search_index(real_site):
+    """Comparison tables, ladders' details, filter bars and the agenda's rows are left out of
+    the search index (every visitor's browser downloads it), while the pages themselves stay
+    findable by their title and introduction; the build does not trip over the exclusions."""
+    import json
+
+    _, site = real_site
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    compare = [d for d in docs if d["location"].startswith("vergelijk/") and d["location"] != "vergelijk/"]
+    titles = {d["title"] for d in compare if "#" not in d["location"]}
+    pages = sorted(p.parent.name for p in (site / "vergelijk").glob("*/index.html"))
+    assert len(titles) >= len(pages) > 5  # every comparison page is still found by its title
+    for d in compare:
+        assert "Alle thema" not in d["text"] and "CSV downloaden" not in d["text"], d["location"]
+        assert "Minimumeisen (" not in d["text"], d["location"]  # a ladder's details
+    table_text = sum((site / "vergelijk" / f"{p}.csv").stat().st_size for p in pages
+                     if (site / "vergelijk" / f"{p}.csv").is_file())
+    assert sum(len(d["text"]) for d in compare) < table_text / 2  # over twice the CSVs before
+    agenda = [d for d in docs if d["location"].startswith("agenda/")]
+    agenda_html = (site / "agenda" / "index.html").read_text(encoding="utf-8")
+    assert agenda and sum(len(d["text"]) for d in agenda) < len(agenda_html) / 10

@@ -19,7 +19,7 @@ from ..model import Catalog
 from .dates import dutch_date, when_sort_key, when_text
 from .ics import Feed, deadline_care_types, event_path, feeds
 from .pages import ACTORS, AUDIENCES, CHANNELS, NOTE_KINDS, page_link, policy_url, relative
-from .markup import WIDE
+from .markup import NO_SEARCH, WIDE
 from .subscribe import feed_url, subscribe_links
 
 AGENDA = "agenda/index.md"
@@ -137,14 +137,14 @@ Of een deadline voorbij is, bepaalt uw eigen browser aan de hand van de datum va
 <p class="iw-subscribe-all">{subscribe_links(site_url, "agenda/alle.ics", label="Abonneren op alle deadlines:", compact=True)}
 <br><a href="{escape(subscribe)}">Per verzekeraar of zorgsoort abonneren</a></p>
 
-<div class="iw-filters" data-table="agenda">
+<div class="iw-filters" data-table="agenda" {NO_SEARCH}>
 <label>Verzekeraar <select data-filter="verzekeraar"><option value="">Alle verzekeraars</option>{"".join(opt(i, catalog.insurers[i].short_name) for i in insurers)}</select></label>
 <label>Zorgsoort <select data-filter="zorgsoort"><option value="">Alle zorgsoorten</option>{"".join(opt(c, catalog.care_types[c].name) for c in cts)}</select></label>
 <label>Voor <select data-filter="doelgroep"><option value="">Iedereen</option>{"".join(opt(a, label) for a, label in AUDIENCES.items())}</select></label>
 <label><input type="checkbox" data-filter="verstreken" value="ja"> Toon ook verstreken deadlines</label>
 </div>
 
-{pager}<div class="iw-table-wrap"><table class="iw-table iw-fit iw-agenda" id="agenda">
+{pager}<div class="iw-table-wrap"><table class="iw-table iw-fit iw-agenda" id="agenda" {NO_SEARCH}>
 <thead><tr>{head}</tr></thead>
 <tbody>
 {rows}

@@ -22,7 +22,7 @@ from ..model import Catalog, PolicyRecord
 from .compare import (ABSENT, KIND_LABELS, PARTIAL, Column, Entry, InsurerComparison, Ladder, Mark, Rung, YearCell,
                       YearComparison)
 from .criteria import CONNECTIVES, Cond
-from .markup import WIDE, md_escape as md
+from .markup import NO_SEARCH, WIDE, md_escape as md
 from .pages import policy_url, relative
 
 COMPARE_DIR = "vergelijk"
@@ -268,7 +268,7 @@ def rung_html(rung: Rung, page: str, themes: dict[str, str], partial: bool) -> s
     # What the contract as a whole asks sits behind one click (the tiers are the ladder, so
     # they stay open); a module or addendum shows its name, term and negotiability first.
     what = "Minimumeisen, voorwaarden en tarief" if rung.requirements else "Voorwaarden en tarief"
-    details = (f'<details class="iw-more"><summary>{what}</summary>{_facts(facts, stacked=True)}</details>'
+    details = (f'<details class="iw-more" {NO_SEARCH}><summary>{what}</summary>{_facts(facts, stacked=True)}</details>'
                if facts else "")
     return (f'<li class="iw-rung iw-rung--{h(rung.kind)}"><p class="iw-rung-title">'
             f'<span class="iw-kind">{kind}</span> {link}{continued}</p>'
@@ -366,7 +366,7 @@ def comparison_page(catalog: Catalog, cmp: InsurerComparison) -> str:
         '<span class="iw-badge iw-badge--unknown">nog niet bekend</span> betekent dat de verzekeraar een '
         'waarde nog niet heeft gepubliceerd; <span class="iw-badge iw-badge--absent">niet in dit beleid</span> '
         "dat een volledig bekend beleid er niets over zegt.", "",
-        f'<div class="iw-filters" data-table="{table_id}">',
+        f'<div class="iw-filters" data-table="{table_id}" {NO_SEARCH}>',
         f'<label>Thema <select data-filter="thema"><option value="">Alle thema\'s</option>{theme_options}'
         f"</select></label>{insurer_filter}",
         f'<a class="md-button iw-csv" href="{h(csv_name)}" download>CSV downloaden</a>',
@@ -377,7 +377,7 @@ def comparison_page(catalog: Catalog, cmp: InsurerComparison) -> str:
               + ("de andere verzekeraars" if cmp.is_comparison else "de hele tabel") + " →</p>", ""]
     lines += [
         f'<div class="iw-table-wrap" data-iw-scroll role="region" tabindex="0" '
-        f'aria-label="Voorwaarden per thema (schuift opzij)"><table class="iw-table iw-compare" id="{table_id}">',
+        f'aria-label="Voorwaarden per thema (schuift opzij)"><table class="iw-table iw-compare" id="{table_id}" {NO_SEARCH}>',
         f'<thead><tr><th scope="col">Thema</th>{head}</tr></thead>',
         "<tbody>", "\n".join(body), "</tbody></table></div>", "",
         "De downloads bevatten dezelfde tabel: de CSV volgt RFC 4180 (UTF-8, komma's); de versie voor "
@@ -535,14 +535,14 @@ def years_page(catalog: Catalog, cmp: YearComparison) -> str:
                   "niet „vervallen” of „geen voorwaarden”.", ""]
     lines += [
         "De planning en de tarieven van elk jaar staan op de beleidspagina's zelf.", "",
-        f'<div class="iw-filters" data-table="{table_id}">',
+        f'<div class="iw-filters" data-table="{table_id}" {NO_SEARCH}>',
         '<label><input type="checkbox" data-filter="verschillen" value="ja"> Toon alleen verschillen</label>',
         *(['<label><input type="checkbox" data-filter="mogelijk" value="ja"> ook mogelijke verschillen '
            "(beleid gedeeltelijk bekend)</label>"] if maybe else []),
         "</div>", "",
         '<p class="iw-scroll-hint" aria-hidden="true">Schuif de tabel opzij voor de andere jaren →</p>', "",
         f'<div class="iw-table-wrap" data-iw-scroll role="region" tabindex="0" '
-        f'aria-label="Onderdelen per jaar (schuift opzij)"><table class="iw-table iw-years" id="{table_id}">',
+        f'aria-label="Onderdelen per jaar (schuift opzij)"><table class="iw-table iw-years" id="{table_id}" {NO_SEARCH}>',
         f'<thead><tr><th scope="col">Onderdeel</th>{head}</tr></thead>',
         "<tbody>", "\n".join(body), "</tbody></table></div>", ""]
     return "\n".join(lines)

@@ -18,6 +18,14 @@ from ..escape import CONTROL, markdown
 
 # Front matter of a page that needs the whole width (wide tables): no table of contents.
 WIDE = "---\nhide:\n  - toc\n---\n"
+# On a block of raw HTML: left out of the site search (mkdocs-material's search plugin). For
+# tables that repeat what the policy pages say (comparisons, the agenda): they were half of
+# the search index, which every visitor's browser downloads, and it grows with the data.
+# Only on an element whose tag never occurs inside it: the plugin's parser matches elements
+# by tag, so a nested <div> closing would end the exclusion of an outer <div> (and break
+# the build). Tables, <details> and the filter bars qualify; tests/test_bounded_pages.py
+# builds a site and checks.
+NO_SEARCH = "data-search-exclude"
 
 # Kept under its old name: templates and renderers call it for every value they print.
 md_escape = markdown
