@@ -119,7 +119,7 @@ def agenda_pages(catalog: Catalog, site_url: str, per_page: int | None = None) -
     every = agenda_rows(catalog)
     parts = [every[i:i + per_page] for i in range(0, len(every), per_page)] or [[]]
     ranges = [(part[0][0], part[-1][0]) if part else ("", "") for part in parts]
-    rest = _REST.format(feeds=chr(10).join(feed_rows(catalog, site_url)))
+    rest = _REST.format(feeds=chr(10).join(feed_rows(catalog, site_url)), NO_SEARCH=NO_SEARCH)
     pages: dict[str, str] = {}
     for number, part in enumerate(parts, start=1):
         page = part_path(number)
@@ -188,7 +188,7 @@ verschuift het item in uw agenda (het houdt dezelfde UID en krijgt een hoger vol
 - Werkt geen van beide? Kopieer het adres en plak het bij *Agenda toevoegen* → *Via URL* /
   *Abonneren via internet*.
 
-<div class="iw-table-wrap"><table class="iw-table iw-fit iw-feeds" id="feeds">
+<div class="iw-table-wrap"><table class="iw-table iw-fit iw-feeds" id="feeds" {NO_SEARCH}>
 <thead><tr><th scope="col">Agenda</th><th scope="col">Items</th><th scope="col">Abonneren</th><th scope="col">Adres</th></tr></thead>
 <tbody>
 {feeds}
