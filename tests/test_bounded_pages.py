@@ -3,8 +3,10 @@ of the Dutch market, the home page summarises the coverage and links to the full
 to the insurer index instead of listing every insurer."""
 from __future__ import annotations
 
+import posixpath
 import re
 
+from generator.render import compare_pages
 from generator.render import portal as portal_module
 from generator.render.portal import HOME_MAX_INSURERS, Portal
 
@@ -61,3 +63,54 @@ def test_tables_that_repeat_the_policy_pages_stay_out_of_the_search_index(real_s
     agenda = [d for d in docs if d["location"].startswith("agenda/")]
     agenda_html = (site / "agenda" / "index.html").read_text(encoding="utf-8")
     assert agenda and sum(len(d["text"]) for d in agenda) < len(agenda_html) / 10
+
+
+def test_the_real_comparisons_fit_on_one_page_unchanged(catalog):
+    for cmp in Portal(catalog).comparisons:
+        assert len(cmp.columns) <= compare_pages.PART_INSURERS
+        parts = compare_pages.comparison_parts(cmp)
+        assert len(parts) == 1 and parts[0].cmp is cmp and parts[0].url == compare_pages.compare_url(cmp)
+        assert "iw-pager" not in compare_pages.comparison_page(catalog, cmp, parts[0])
+
+
+def test_a_comparison_of_many_insurers_comes_in_parts_each_with_every_row(catalog):
+    cmp = max(Portal(catalog).comparisons, key=lambda c: len(c.columns))
+    order = [c.rec.insurer_id for c in cmp.columns]
+    assert len(order) >= 3
+    parts = compare_pages.comparison_parts(cmp, per_page=2)
+    assert len(parts) == -(-len(order) // 2)
+    assert [c.rec.insurer_id for p in parts for c in p.cmp.columns] == order  # each insurer once, in order
+    assert parts[0].url == compare_pages.compare_url(cmp)
+    for part in parts:
+        page = compare_pages.comparison_page(catalog, cmp, part)
+        shown = [c.rec.insurer_id for c in part.cmp.columns]
+        assert f"(deel {part.number} van {len(parts)})" in page.splitlines()[4]
+        head = re.findall(r'<th scope="col" data-insurer="([^"]+)"', page)
+        assert head == shown and re.findall(r'<section class="iw-ladder" id="ladder-([^"]+)"', page) == shown
+        assert page.count('<tr id="rij-') == len(cmp.rows)  # every row: links between rows keep working
+        pager = page[page.index('<nav class="iw-pager"'):page.index("</nav>")]
+        assert pager.count("<li") == len(parts) and pager.count('aria-current="page"') == 1
+        served = part.url[:-3]  # a page x.md is served as the folder x/
+        for link in re.findall(r'<a href="([^"]+)"', pager):
+            assert posixpath.normpath(posixpath.join(served, link)) in {p.url[:-3] for p in parts}, link
+        csv_link = re.search(r'<a class="md-button iw-csv" href="([^"]+)" download>CSV downloaden', page).group(1)
+        assert posixpath.normpath(posixpath.join(served, csv_link)) == f"vergelijk/{cmp.slug}.csv"
+
+
+def test_links_across_a_site_with_comparisons_in_parts_resolve(tmp_path, monkeypatch):
+    """Every comparison of two or more insurers in parts of one: the pager, the policy pages'
+    links to the part that shows them, the downloads, anchors: nothing breaks."""
+    from generator.build import build_site
+
+    from .test_portal import broken_links
+    from .tree import make_project
+
+    monkeypatch.setattr(compare_pages, "PART_INSURERS", 1)
+    config = make_project(tmp_path, with_real_policies=True)
+    build_site(config, tmp_path / "site")
+    site = tmp_path / "site"
+    assert (site / "vergelijk" / "fysiotherapie-2026" / "deel-2" / "index.html").is_file()
+    checked, broken = broken_links(site)
+    assert checked > 100 and not broken, "\n".join(broken[:30])
+    policy = (site / "beleid" / "zorg-en-zekerheid" / "paramedische-zorg-2026" / "index.html").read_text(encoding="utf-8")
+    assert "vergelijk/fysiotherapie-2026/deel-" in policy  # the part that shows Z&Z, not part 1

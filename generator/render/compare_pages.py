@@ -10,6 +10,7 @@ differences" toggle; without it every page is complete and readable (and printab
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import posixpath
 from collections import Counter
@@ -27,12 +28,67 @@ from .pages import policy_url, relative
 
 COMPARE_DIR = "vergelijk"
 CHECKER_PAGE = "checker/index.md"
-# Front matter for table pages: no table-of-contents sidebar, so tables get the width.
+# A comparison of more insurers than this comes in parts, insurers in alphabetical order. With
+# the real policies one insurer (its ladder and its column) is 11 to 52 kB of HTML, so a part
+# stays near the 300 kB a phone renders comfortably (the agenda's parts are sized the same way).
+PART_INSURERS = 6
 PARTIAL_BADGE = '<span class="iw-badge iw-badge--partial">gedeeltelijk bekend</span>'
 
 
 def compare_url(cmp: InsurerComparison) -> str:
     return f"{COMPARE_DIR}/{cmp.slug}.md"
+
+
+@dataclasses.dataclass(frozen=True)
+class ComparisonPart:
+    """One page of a comparison: some of its insurers (columns and ladders), every row."""
+    whole: InsurerComparison
+    cmp: InsurerComparison
+    number: int
+    total: int
+    per_page: int
+
+    @property
+    def url(self) -> str:
+        return part_url(self.whole, self.number)
+
+
+def part_url(cmp: InsurerComparison, number: int) -> str:
+    """The first part is the comparison's own page; later parts sit below it."""
+    return compare_url(cmp) if number == 1 else f"{COMPARE_DIR}/{cmp.slug}/deel-{number}.md"
+
+
+def comparison_parts(cmp: InsurerComparison, per_page: int | None = None) -> list[ComparisonPart]:
+    """The comparison's pages: one while it has at most ``PART_INSURERS`` insurers."""
+    size = per_page or PART_INSURERS
+    chunks = [cmp.columns[i:i + size] for i in range(0, len(cmp.columns), size)] or [cmp.columns]
+    parts = []
+    for number, columns in enumerate(chunks, start=1):
+        ids = {c.rec.insurer_id for c in columns}
+        piece = dataclasses.replace(cmp, columns=columns, ladders=[lad for lad in cmp.ladders if lad.insurer_id in ids])
+        parts.append(ComparisonPart(cmp, piece if len(chunks) > 1 else cmp, number, len(chunks), size))
+    return parts
+
+
+def part_of(parts: list[ComparisonPart], insurer_id: str) -> ComparisonPart:
+    """The part that shows an insurer."""
+    return next(p for p in parts if any(c.rec.insurer_id == insurer_id for c in p.cmp.columns))
+
+
+def _parts_pager(catalog: Catalog, part: ComparisonPart) -> str:
+    """Links to every part, each with the insurers it shows."""
+    items = []
+    for other in comparison_parts(part.whole, part.per_page):
+        names = ", ".join(catalog.insurers[c.rec.insurer_id].short_name for c in other.cmp.columns)
+        label = f"deel {other.number}: {names}"
+        if other.number == part.number:
+            items.append(f'<li aria-current="page">{h(label)}</li>')
+        else:
+            items.append(f'<li><a href="{h(href(part.url, other.url))}">{h(label)}</a></li>')
+    return (f'<nav class="iw-pager" aria-label="Delen van deze vergelijking"><p>Deze vergelijking telt '
+            f'{len(part.whole.columns)} verzekeraars, meer dan een telefoon prettig naast elkaar toont; '
+            f'ze staan in delen van ten hoogste {part.per_page}, op naam:</p>'
+            f'<ol>{"".join(items)}</ol></nav>')
 
 
 def years_url(cmp: YearComparison) -> str:
@@ -307,8 +363,14 @@ def _cell_html(col: Column, row_id: str, page: str, themes: dict[str, str]) -> s
             f'<ul class="iw-entries">{items}</ul></td>')
 
 
-def comparison_page(catalog: Catalog, cmp: InsurerComparison) -> str:
-    page = compare_url(cmp)
+def comparison_page(catalog: Catalog, cmp: InsurerComparison, part: ComparisonPart | None = None) -> str:
+    """The comparison's page, or one part of it (``part``, from ``comparison_parts``)."""
+    whole = cmp
+    if part is not None and part.total > 1:
+        cmp = part.cmp
+    else:
+        part = None
+    page = part.url if part else compare_url(cmp)
     themes = _themes(catalog)
     ct = catalog.care_types[cmp.care_type]
     insurers = [catalog.insurers[c.rec.insurer_id] for c in cmp.columns]
@@ -327,7 +389,7 @@ def comparison_page(catalog: Catalog, cmp: InsurerComparison) -> str:
             f'title="Link naar deze rij" aria-label="Link naar rij {h(label)}">¶</a></th>{cells}</tr>')
     theme_options = "".join(f'<option value="{h(r)}">{h(lbl)}</option>' for r, lbl in cmp.rows)
     insurer_filter = ""
-    if cmp.is_comparison:
+    if whole.is_comparison:
         options = "".join(f'<option value="{h(c.rec.insurer_id)}">{h(ins.short_name)}</option>'
                           for c, ins in zip(cmp.columns, insurers))
         insurer_filter = (f'<label>Verzekeraar <select data-filter="verzekeraar"><option value="">Alle verzekeraars'
@@ -335,8 +397,9 @@ def comparison_page(catalog: Catalog, cmp: InsurerComparison) -> str:
     names = [ins.short_name for ins in insurers]
     who = ", ".join(names[:-1]) + " en " + names[-1] if len(names) > 1 else names[0]
     partial = [(c, ins) for c, ins in zip(cmp.columns, insurers) if c.partial]
-    lines = [WIDE + f"# {md(comparison_title(catalog, cmp))}", ""]
-    if cmp.is_comparison:
+    title = md(comparison_title(catalog, whole)) + (f" (deel {part.number} van {part.total})" if part else "")
+    lines = [WIDE + f"# {title}", ""]
+    if whole.is_comparison:
         lines.append(f"Wat {md(who)} in contractjaar {cmp.year} vragen en bieden voor "
                      f"{md(ct.name.lower())}: eerst de overeenkomsten en tariefgroepen per verzekeraar, "
                      "daarna alle voorwaarden per thema naast elkaar.")
@@ -344,6 +407,8 @@ def comparison_page(catalog: Catalog, cmp: InsurerComparison) -> str:
         lines.append(f"Van {md(who)} is voor {md(ct.name.lower())} in contractjaar {cmp.year} beleid opgenomen; "
                      "van andere verzekeraars nog niet, dus dit is een overzicht en geen vergelijking.")
     lines += ["", "Elke regel linkt naar de plek in het beleid, met de bronvermelding.", ""]
+    if part:
+        lines += [_parts_pager(catalog, part), ""]
     if partial:
         links = [f"[{md(ins.short_name)}]({relative(page, policy_url(c.rec))})" for c, ins in partial]
         who_partial = ", ".join(links[:-1]) + " en " + links[-1] if len(links) > 1 else links[0]
@@ -352,8 +417,8 @@ def comparison_page(catalog: Catalog, cmp: InsurerComparison) -> str:
                   f"beleidspagina. Waar zo'n beleid niets zegt, staat „{PARTIAL}”: de regel kan in het "
                   "onbekende deel staan. „niet in dit beleid” staat alleen bij een volledig bekend beleid.", ""]
     ladders = "".join(ladder_html(catalog, cmp, ladder, page) for ladder in cmp.ladders)
-    csv_name = f"../{cmp.slug}.csv"  # the page is served as vergelijk/<slug>/
-    excel_name = f"../{cmp.slug}-excel.csv"
+    csv_name = href(page, f"{COMPARE_DIR}/{cmp.slug}.csv")  # the whole comparison, in every part
+    excel_name = href(page, f"{COMPARE_DIR}/{cmp.slug}-excel.csv")
     lines += [
         "## Overeenkomsten en tariefgroepen { #tariefgroepen }", "",
         "Per verzekeraar de overeenkomsten en modules, met de tariefgroepen van hoog naar laag: "
@@ -380,7 +445,8 @@ def comparison_page(catalog: Catalog, cmp: InsurerComparison) -> str:
         f'aria-label="Voorwaarden per thema (schuift opzij)"><table class="iw-table iw-compare" id="{table_id}" {NO_SEARCH}>',
         f'<thead><tr><th scope="col">Thema</th>{head}</tr></thead>',
         "<tbody>", "\n".join(body), "</tbody></table></div>", "",
-        "De downloads bevatten dezelfde tabel: de CSV volgt RFC 4180 (UTF-8, komma's); de versie voor "
+        ("De downloads bevatten de hele vergelijking, alle delen samen" if part else "De downloads bevatten dezelfde tabel")
+        + ": de CSV volgt RFC 4180 (UTF-8, komma's); de versie voor "
         "Excel gebruikt puntkomma's en een UTF-8-markering, zodat Excel met Nederlandse instellingen haar "
         "direct goed opent.", ""]
     return "\n".join(lines)

@@ -40,8 +40,18 @@ class Portal:
     # ------------------------------------------------------------------ comparisons
     # The pages themselves are written by ``compare_pages`` (from the pieces ``compare`` computes).
     def comparison_page(self, cmp: InsurerComparison) -> str:
-        notice = stale_notices(self.catalog, [(c.rec.insurer_id, c.rec.policy.family) for c in cmp.columns], cmp.year)
-        return _with_notice(compare_pages.comparison_page(self.catalog, cmp), notice)
+        """The comparison's first (usually only) page."""
+        return self.comparison_pages(cmp)[compare_url(cmp)]
+
+    def comparison_pages(self, cmp: InsurerComparison) -> dict[str, str]:
+        """Every page of a comparison (more than one past ``PART_INSURERS`` insurers), each with
+        the freshness notice of the insurers it shows."""
+        pages = {}
+        for part in compare_pages.comparison_parts(cmp):
+            notice = stale_notices(self.catalog, [(c.rec.insurer_id, c.rec.policy.family) for c in part.cmp.columns],
+                                   cmp.year)
+            pages[part.url] = _with_notice(compare_pages.comparison_page(self.catalog, cmp, part), notice)
+        return pages
 
     def comparison_csv(self, cmp: InsurerComparison) -> str:
         return compare_pages.comparison_csv(self.catalog, cmp)
@@ -67,9 +77,10 @@ class Portal:
         out: dict[str, list[tuple[str, str]]] = {}
         for cmp in self.comparisons:
             label = f"{self.catalog.care_types[cmp.care_type].name} {cmp.year}"
-            entry = (label if cmp.is_comparison else f"{label} (overzicht)", compare_url(cmp))
-            for key in dict.fromkeys(c.rec.key for c in cmp.columns):
-                out.setdefault(key, []).append(entry)
+            label = label if cmp.is_comparison else f"{label} (overzicht)"
+            for part in compare_pages.comparison_parts(cmp):  # the part that shows the policy
+                for key in dict.fromkeys(c.rec.key for c in part.cmp.columns):
+                    out.setdefault(key, []).append((label, part.url))
         for cmp in self.year_comparisons:
             for key in dict.fromkeys(r.key for r in cmp.policies):
                 out.setdefault(key, []).append(("door de jaren", years_url(cmp)))

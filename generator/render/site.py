@@ -60,7 +60,8 @@ def render_site(catalog: Catalog, home_intro: str, site_url: str,
     for path, content in render_pages(catalog, related, site_url, feed_paths).items():
         _put(files, path, content)
     for cmp in portal.comparisons:
-        _put(files, compare_url(cmp), portal.comparison_page(cmp))
+        for path, content in portal.comparison_pages(cmp).items():
+            _put(files, path, content)
         _put(files, compare_url(cmp)[:-3] + ".csv", portal.comparison_csv(cmp))
         _put(files, compare_url(cmp)[:-3] + "-excel.csv", portal.comparison_excel(cmp))
     for cmp in portal.year_comparisons:
