@@ -107,10 +107,27 @@ def test_home_lists_provider_deadlines_apart_and_does_not_grow(site: Path, catal
         block = re.search(rf'<[ou]l class="iw-upcoming" data-kind="{kind}".*?</[ou]l>', html, re.S).group(0)
         assert 0 < block.count("<li") <= LIMIT
     # the whole list, for the visitor's browser
-    data = json.loads((site / "agenda/komend.json").read_text(encoding="utf-8"))
+    data = all_upcoming(site)
     assert set(data) == set(lists)  # the site has the fixture insurer too
     assert all(len(data[k]) >= len(lists[k]) > LIMIT for k in ("provider", "insurer"))
     assert 'href="agenda/"' in html
+
+
+def all_upcoming(site: Path) -> dict[str, list[dict]]:
+    """Every list of agenda/komend.json's months, merged in month order (what a browser that
+    fetched every month would have); checks the index's counts and last entries on the way."""
+    index = json.loads((site / "agenda/komend.json").read_text(encoding="utf-8"))
+    out: dict[str, list[dict]] = {kind: [] for kind in index["last"]}
+    for month, counts in index["months"].items():
+        part = json.loads((site / "agenda/komend" / f"{month}.json").read_text(encoding="utf-8"))
+        for kind, entries in part.items():
+            assert len(entries) == counts[kind] and all(e["until"][:7] == month for e in entries)
+            out[kind] += entries
+    assert sorted(p.stem for p in (site / "agenda/komend").glob("*.json")) == sorted(index["months"])
+    for kind, entries in out.items():
+        assert [e["until"] for e in entries] == sorted(e["until"] for e in entries)
+        assert index["last"][kind] == entries[-index["limit"]:]
+    return out
 
 
 def test_home_list_length_is_fixed_whatever_the_data(catalog):

@@ -314,12 +314,15 @@ def test_checker_result_says_when_nothing_newer_is_encoded(site, chromium):
 
 @pytest.mark.parametrize("today", ["2023-06-01", "2026-11-30", "2031-01-01"])
 def test_home_shows_the_next_deadlines_by_the_visitors_date(site, context, today):
-    """The page holds a fixed number; the browser picks the next ones from agenda/komend.json."""
-    import json
+    """The page holds a fixed number; the browser picks the next ones from agenda/komend.json
+    and the month files it needs, and fetches no other month."""
+    from .test_reading import all_upcoming
 
     base, out = site
-    data = json.loads((Path(out) / "agenda/komend.json").read_text(encoding="utf-8"))
+    data = all_upcoming(Path(out))
     page = context.new_page()
+    months = []
+    page.on("request", lambda r: months.append(r.url.rsplit("/", 1)[1]) if "/agenda/komend/" in r.url else None)
     page.clock.set_fixed_time(f"{today}T12:00:00")
     page.goto(base + "/")
     ready(page)
@@ -337,6 +340,14 @@ def test_home_shows_the_next_deadlines_by_the_visitors_date(site, context, today
         else:  # nothing ahead: said so, and the last ones shown
             expect(lst.locator("xpath=preceding-sibling::p[1]")).to_have_class("iw-empty")
             expect(items).to_have_count(min(limit, len(data[kind])))
+    assert len(months) == len(set(months))  # each month once, whatever the number of lists
+    needed = set()
+    for kind in ("provider", "window", "insurer"):
+        later = [e for e in data[kind] if e["until"] >= today]
+        needed |= {e["until"][:7] + ".json" for e in later[:8]}
+    assert needed <= set(months)
+    total = len(list((Path(out) / "agenda/komend").glob("*.json")))
+    assert len(months) < total or total <= 3  # not every month
     expect(page.get_by_role("link", name="Alle deadlines, filters en abonneren in de agenda")).to_be_visible()
 
 

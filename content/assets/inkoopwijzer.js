@@ -224,8 +224,8 @@
   }
 
   /* Home: the next deadlines of each list by the visitor's date. The page holds a fixed number
-     (from the newest data on); agenda/komend.json holds them all, and the list is rebuilt from it
-     (as text) so that a page read long after the build is still right. */
+     (from the newest data on); agenda/komend.json and its month files hold them all, and the list
+     is rebuilt from them (as text) so that a page read long after the build is still right. */
   function showUpcoming(list) {
     var iso = todayIso();
     var limit = parseInt(list.getAttribute("data-limit") || "8", 10);
@@ -269,13 +269,45 @@
     showUpcoming(list);
   }
 
+  /* agenda/komend.json counts each list's deadlines per month (by their last day); the months
+     themselves are in agenda/komend/<YYYY-MM>.json. Fetch only the months that hold the next
+     `limit` of this list from today on (each file once per page, whatever the number of lists). */
+  var upcomingFiles = {};
+  function fetchJson(href) {
+    if (!upcomingFiles[href]) {
+      upcomingFiles[href] = fetch(href).then(function (r) { return r.ok ? r.json() : null; });
+    }
+    return upcomingFiles[href];
+  }
+
+  function monthsNeeded(index, kind, limit, iso) {
+    var current = iso.slice(0, 7), count = 0, out = [];
+    Object.keys(index.months).sort().forEach(function (month) {
+      var n = index.months[month][kind] || 0;
+      if (month < current || !n || count >= limit) return;
+      out.push(month);
+      if (month > current) count += n;  // the current month may hold days already past
+    });
+    return out;
+  }
+
   function initUpcoming(list) {
     showUpcoming(list);
     var src = list.getAttribute("data-src"), kind = list.getAttribute("data-kind");
     if (!src || !kind) return;
     var url = new URL(src, window.location.href);
-    fetch(url.href).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
-      if (data && Array.isArray(data[kind])) fillUpcoming(list, data[kind], url);
+    var limit = parseInt(list.getAttribute("data-limit") || "8", 10), iso = todayIso();
+    fetchJson(url.href).then(function (index) {
+      if (!index || !index.months || !index.last) return null;
+      var months = monthsNeeded(index, kind, limit, iso);
+      return Promise.all(months.map(function (m) { return fetchJson(new URL("komend/" + m + ".json", url).href); }))
+        .then(function (parts) {
+          var entries = [];
+          parts.forEach(function (part) { if (part && Array.isArray(part[kind])) entries = entries.concat(part[kind]); });
+          var later = entries.filter(function (e) { return e.until >= iso; });
+          fillUpcoming(list, later.length ? later : index.last[kind] || [], url);
+        });
+    }).then(function () {
       list.setAttribute("data-iw-loaded", "true");
     }).catch(function () { /* the list in the page stays */ });
   }

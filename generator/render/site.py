@@ -14,7 +14,7 @@ from .ics import feeds, render_calendars
 from .opendata import render_open_data
 from .pages import render_pages
 from .portal import ABOUT, Portal, compare_url, years_url
-from .upcoming import FEED as UPCOMING, upcoming_json
+from .upcoming import upcoming_files
 
 
 class DuplicatePath(RuntimeError):
@@ -78,5 +78,6 @@ def render_site(catalog: Catalog, home_intro: str, site_url: str,
         _put(files, path, content)
     for path, content in agenda_pages(catalog, site_url).items():
         _put(files, path, content)
-    _put(files, UPCOMING, upcoming_json(catalog))
+    for path, content in upcoming_files(catalog).items():
+        _put(files, path, content)
     return files

@@ -4,9 +4,10 @@ insurers' own steps, in a list of fixed length.
 Which deadlines are "next" depends on the day the page is read, not on the day it was built
 (builds are byte-identical, and a site built from old data may be read years later). So:
 
-* ``agenda/komend.json`` holds every dated deadline, per list, with the last day it matters;
-  ``content/assets/inkoopwijzer.js`` shows the next ``LIMIT`` of each list by the visitor's date
-  (as text: nothing in the file is ever parsed as HTML);
+* ``agenda/komend.json`` counts the dated deadlines per list and month, and
+  ``agenda/komend/<YYYY-MM>.json`` holds them, each with the last day it matters;
+  ``content/assets/inkoopwijzer.js`` fetches the months it needs and shows the next ``LIMIT`` of
+  each list by the visitor's date (as text: nothing in the files is ever parsed as HTML);
 * the page itself holds, for readers without JavaScript, the first ``LIMIT`` from the newest
   date in the data on: the page does not grow with the data.
 """
@@ -25,6 +26,7 @@ from .dates import when_sort_key, when_text
 from .pages import page_link, policy_url
 
 FEED = "agenda/komend.json"
+MONTHS_DIR = "agenda/komend"  # one file per month: the deadlines whose last day falls in it
 LIMIT = 8
 # Deadlines that are windows rather than moments: a whole year, a recurring moment, an open
 # range, or a range of three months or more.
@@ -69,27 +71,48 @@ def kind_of(dl: Any) -> str:
 
 
 def upcoming(catalog: Catalog) -> dict[str, list[Upcoming]]:
-    """Every dated deadline per list (``KINDS``), in date order."""
+    """Every dated deadline per list (``KINDS``), by the last day it matters (a window that
+    closes sooner comes first), then by its start: the order of a deadline list, and one the
+    month files of ``upcoming_files`` keep (they split the lists by that last day)."""
     out: dict[str, list[Upcoming]] = {k: [] for k in KINDS}
     for rec in catalog.sorted_policies():
         for dl in rec.policy.deadlines:
             if dl.when.kind != "relative":  # no date of its own
                 out[kind_of(dl)].append(Upcoming(until(dl), rec, dl))
     for items in out.values():
-        items.sort(key=lambda u: (when_sort_key(u.deadline.when), u.until, u.rec.key, u.deadline.id))
+        items.sort(key=lambda u: (u.until, when_sort_key(u.deadline.when), u.rec.key, u.deadline.id))
     return out
 
 
-def upcoming_json(catalog: Catalog) -> str:
-    """``agenda/komend.json``: per list, every deadline with its last day, its text and a link
-    (relative to the file)."""
-    data = {kind: [{"until": u.until.isoformat(), "when": when_text(u.deadline.when),
-                    "insurer": catalog.insurers[u.rec.insurer_id].short_name, "action": u.deadline.action,
-                    "contract_year": u.deadline.contract_year,
-                    "href": page_link("agenda/index.md", policy_url(u.rec), u.deadline.id)}
-                   for u in items]
-            for kind, items in upcoming(catalog).items()}
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+def upcoming_files(catalog: Catalog) -> dict[str, str]:
+    """``agenda/komend.json`` and one file per month under ``agenda/komend/``.
+
+    The index says how many deadlines of each list end in each month (and holds the last
+    ``LIMIT`` of each list, shown when nothing is ahead); the browser fetches only the months it
+    needs for the next ``LIMIT`` from today, so a visit does not load every deadline of every year
+    (the file grew with the data: 2.6 MB at 100x). Entries: last day, text, and a link relative
+    to the index."""
+    def entry(u: Upcoming) -> dict[str, Any]:
+        return {"until": u.until.isoformat(), "when": when_text(u.deadline.when),
+                "insurer": catalog.insurers[u.rec.insurer_id].short_name, "action": u.deadline.action,
+                "contract_year": u.deadline.contract_year,
+                "href": page_link("agenda/index.md", policy_url(u.rec), u.deadline.id)}
+
+    lists = upcoming(catalog)
+    months: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for kind, items in lists.items():
+        for u in items:
+            months.setdefault(u.until.isoformat()[:7], {k: [] for k in lists})[kind].append(entry(u))
+    index = {"limit": LIMIT, "last": {kind: [entry(u) for u in items[-LIMIT:]] for kind, items in lists.items()},
+             "months": {m: {kind: len(v) for kind, v in per.items()} for m, per in sorted(months.items())}}
+    files = {FEED: _dump(index)}
+    for month, per in months.items():
+        files[f"{MONTHS_DIR}/{month}.json"] = _dump(per)
+    return files
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
 def upcoming_list(catalog: Catalog, kind: str, since: date | None, *, page: str = "index.md",
