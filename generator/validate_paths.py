@@ -25,7 +25,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 # Ids that name a fixed part of the site next to the items they sit among.
 RESERVED_INSURER_IDS = {
-    "alle": "agenda/alle.ics is the feed of all deadlines",
+    "alle": "agenda/alle.ics is the feed of all deadlines; beleid/alle/ and agenda/alle/ hold the parts of long lists",
     "zorgsoort": "agenda/zorgsoort/ holds the care-type feeds",
     "deadline": "agenda/deadline/ holds one calendar file per deadline",
     "index": "verzekeraars/index is the list of insurers",

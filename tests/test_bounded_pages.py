@@ -97,20 +97,50 @@ def test_a_comparison_of_many_insurers_comes_in_parts_each_with_every_row(catalo
         assert posixpath.normpath(posixpath.join(served, csv_link)) == f"vergelijk/{cmp.slug}.csv"
 
 
-def test_links_across_a_site_with_comparisons_in_parts_resolve(tmp_path, monkeypatch):
-    """Every comparison of two or more insurers in parts of one: the pager, the policy pages'
-    links to the part that shows them, the downloads, anchors: nothing breaks."""
+def test_links_across_a_site_with_every_long_list_in_parts_resolve(tmp_path, monkeypatch):
+    """Every comparison of two or more insurers in parts of one, the policy list in parts of
+    four, the agenda in parts of 25: the pagers, the policy pages' links to the part that shows
+    them, the downloads, anchors: nothing breaks."""
     from generator.build import build_site
+    from generator.render import agenda, pages
 
     from .test_portal import broken_links
     from .tree import make_project
 
     monkeypatch.setattr(compare_pages, "PART_INSURERS", 1)
+    monkeypatch.setattr(pages, "POLICY_INDEX_ROWS", 4)
+    monkeypatch.setattr(agenda, "PAGE_ROWS", 25)
     config = make_project(tmp_path, with_real_policies=True)
     build_site(config, tmp_path / "site")
     site = tmp_path / "site"
     assert (site / "vergelijk" / "fysiotherapie-2026" / "deel-2" / "index.html").is_file()
+    assert (site / "beleid" / "alle" / "3" / "index.html").is_file()
+    assert (site / "agenda" / "alle" / "2" / "index.html").is_file()
     checked, broken = broken_links(site)
     assert checked > 100 and not broken, "\n".join(broken[:30])
     policy = (site / "beleid" / "zorg-en-zekerheid" / "paramedische-zorg-2026" / "index.html").read_text(encoding="utf-8")
     assert "vergelijk/fysiotherapie-2026/deel-" in policy  # the part that shows Z&Z, not part 1
+
+
+def test_the_list_of_every_policy_comes_in_parts_past_250(catalog):
+    from generator.render.pages import PageRenderer, policy_index_path
+
+    renderer = PageRenderer(catalog)
+    assert list(renderer.policy_index_pages()) == ["beleid/index.md"]  # the real list: one page
+    assert "iw-pager" not in renderer.policy_index_pages()["beleid/index.md"]
+    one = renderer.policy_index_pages(per_page=len(catalog.policies))["beleid/index.md"]
+    order = re.findall(r'<th scope="row"><a href="([^"]+)"', one)
+    pages = renderer.policy_index_pages(per_page=4)
+    assert list(pages) == [policy_index_path(n) for n in range(1, len(pages) + 1)] and len(pages) == -(-len(order) // 4)
+    seen = []
+    for number, (path, text) in enumerate(pages.items(), start=1):
+        assert f"# Alle beleidsdocumenten (deel {number} van {len(pages)})" in text
+        folder = posixpath.dirname(path)  # every part is an index.md: served as its folder
+        links = re.findall(r'<th scope="row"><a href="([^"]+)"', text)
+        assert 0 < len(links) <= 4
+        seen += [posixpath.normpath(posixpath.join(folder, h)) for h in links]
+        pager = text[text.index('<nav class="iw-pager"'):text.index("</nav>")]
+        assert pager.count("<li") == len(pages) and pager.count('aria-current="page"') == 1
+        for h in re.findall(r'<a href="([^"]+)"', pager):
+            assert posixpath.normpath(posixpath.join(folder, h)) in {posixpath.dirname(p) for p in pages}, h
+    assert seen == [posixpath.normpath(posixpath.join("beleid", h)) for h in order]  # each once, newest first

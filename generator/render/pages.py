@@ -24,6 +24,11 @@ from .markup import link, md_attr, md_escape, safe_url
 from .subscribe import subscribe_links
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+POLICY_INDEX_ROWS = 250  # rows per part of the list of every policy (see policy_index_pages)
+
+
+def policy_index_path(number: int) -> str:
+    return "beleid/index.md" if number == 1 else f"beleid/alle/{number}/index.md"
 
 KINDS = {"contract": "Overeenkomst", "module": "Module", "addendum": "Addendum", "arrangement": "Aanvullende afspraak"}
 NOTE_KINDS = {"inconsistency": "tegenstrijdigheid", "ambiguity": "onduidelijkheid", "typo": "verschrijving",
@@ -297,7 +302,7 @@ class PageRenderer:
             pages[policy_url(rec)] = self.policy_page(rec)
         for insurer_id in sorted(self.catalog.insurers):
             pages[insurer_url(insurer_id)] = self.insurer_page(insurer_id)
-        pages["beleid/index.md"] = self.policy_index()
+        pages.update(self.policy_index_pages())
         pages["verzekeraars/index.md"] = self.insurer_index()
         return pages
 
@@ -369,18 +374,38 @@ class PageRenderer:
             policies_table=policies, contracts_table=contracts,
         )
 
-    def policy_index(self) -> str:
-        page = "beleid/index.md"
+    def policy_index_pages(self, per_page: int | None = None) -> dict[str, str]:
+        """Every policy, newest first: one page, or parts of at most ``per_page`` rows (about
+        360 bytes of HTML each: 250 rows stay near 90 kB) with a pager naming each part's
+        periods; ``alle`` is a reserved insurer id, so ``beleid/alle/N/`` takes no insurer's place."""
+        size = per_page or POLICY_INDEX_ROWS
         recs = sorted(self.catalog.policies.values(), key=lambda r: (-r.policy.period.start, r.insurer_id, r.key))
-        table = html_table(
-            ["Beleid", "Verzekeraar", "Zorgsoorten", "Periode", "Volledigheid"],
-            [[html_link(f"{self.catalog.insurers[rec.insurer_id].short_name}: {rec.policy.title}",
-                        page_link(page, policy_url(rec))),
-              self.catalog.insurers[rec.insurer_id].short_name,
-              ", ".join(self.catalog.care_types[c].name for c in rec.policy.care_types),
-              rec.year_label, "volledig" if rec.policy.completeness == "full" else "gedeeltelijk"] for rec in recs],
-            cls="iw-policies")
-        return self.env.get_template("policy_index.md.j2").render(count=len(recs), catalog=self.catalog, table=table)
+        chunks = [recs[i:i + size] for i in range(0, len(recs), size)] or [[]]
+        paths = [policy_index_path(n) for n in range(1, len(chunks) + 1)]
+        pages = {}
+        for number, (page, chunk) in enumerate(zip(paths, chunks), start=1):
+            table = html_table(
+                ["Beleid", "Verzekeraar", "Zorgsoorten", "Periode", "Volledigheid"],
+                [[html_link(f"{self.catalog.insurers[rec.insurer_id].short_name}: {rec.policy.title}",
+                            page_link(page, policy_url(rec))),
+                  self.catalog.insurers[rec.insurer_id].short_name,
+                  ", ".join(self.catalog.care_types[c].name for c in rec.policy.care_types),
+                  rec.year_label, "volledig" if rec.policy.completeness == "full" else "gedeeltelijk"] for rec in chunk],
+                cls="iw-policies")
+            pager = Markup("")
+            if len(chunks) > 1:
+                items = []
+                for other, (target, part) in enumerate(zip(paths, chunks), start=1):
+                    label = f"deel {other}: {part[0].year_label} – {part[-1].year_label}"
+                    items.append(f'<li aria-current="page">{escape(label)}</li>' if other == number else
+                                 f'<li><a href="{escape(page_link(page, target))}">{escape(label)}</a></li>')
+                pager = Markup('<nav class="iw-pager" aria-label="Delen van de lijst"><p>De lijst telt meer '
+                               'beleidsdocumenten dan een telefoon prettig toont; ze staan in delen, nieuwste '
+                               f'eerst:</p><ol>{"".join(items)}</ol></nav>')
+            pages[page] = self.env.get_template("policy_index.md.j2").render(
+                count=len(recs), catalog=self.catalog, table=table, pager=pager,
+                part=Markup(f" (deel {number} van {len(chunks)})" if len(chunks) > 1 else ""))
+        return pages
 
     def insurer_index(self) -> str:
         page = "verzekeraars/index.md"
