@@ -78,7 +78,7 @@ case "${1:-}" in
     ensure_venv base
     ensure_npm
     log "building the site and serving it on http://127.0.0.1:8000/ (Ctrl+C stops)"
-    exec "$VENV/bin/inkoopwijzer" serve --dev-addr 127.0.0.1:8000
+    exec "$VENV/bin/inkoopwijzer" serve --dev-addr 127.0.0.1:8000 "${@:2}"
     ;;
   build)
     ensure_venv base

@@ -9,7 +9,8 @@ a fresh process, so peak memory (max RSS) is its own:
   * full build: generation, ProperDocs building the tree, and the post-build step (``build``);
   * serve reload (``--serve-scales``): a serve session's tree and site are built once, then
     one policy's title is edited; the figure is the time from the edit to the changed pages
-    written in the served folder (tree refresh + dirty rebuild), as ``serve`` does it;
+    written in the served folder (tree refresh + dirty rebuild), as ``serve`` does it; and the
+    same for ``serve --insurer vgz`` (a preview with one insurer's policies);
   * Zensical (``--zensical``, or ``zensical`` on PATH; an experiment): the generated tree
     built by Zensical instead of ProperDocs, then the same post-build step, and what differs
     from the ProperDocs site (files only one of them writes).
@@ -62,8 +63,9 @@ else:  # serve: the serve session's own steps, timed from the edit on
     from properdocs.commands.build import build
     logging.getLogger("properdocs.commands.build").addFilter(serve._HideDirtyWarning())
     logging.getLogger("properdocs").setLevel(logging.ERROR)
-    tree, site = project / "serve-tree", project / "serve-site"
-    live = serve.LiveTree(project / "mkdocs.yml", tree)
+    only = frozenset(sys.argv[3].split(",")) if len(sys.argv) > 3 else None  # serve --insurer
+    tree, site = project / f"serve-tree-{{bool(only)}}", project / f"serve-site-{{bool(only)}}"
+    live = serve.LiveTree(project / "mkdocs.yml", tree, only)
     live.refresh("http://127.0.0.1:8000/")
     cfg = load_builder_config(project / "mkdocs.yml", tree, site, strict=False)
     build(cfg, serve_url="http://127.0.0.1:8000/", dirty=True)
@@ -93,8 +95,8 @@ print(json.dumps({{"pages": finish_site(site, known_scripts([overrides, template
 """
 
 
-def run_stage(stage: str, project: Path) -> dict:
-    proc = subprocess.run([sys.executable, "-c", STAGE.format(repo=str(REPO)), stage, str(project)],
+def run_stage(stage: str, project: Path, *extra: str) -> dict:
+    proc = subprocess.run([sys.executable, "-c", STAGE.format(repo=str(REPO)), stage, str(project), *extra],
                           capture_output=True, text=True, cwd=REPO)
     if proc.returncode != 0:
         raise SystemExit(f"{stage} failed:\n{proc.stderr[-3000:]}")
@@ -163,6 +165,8 @@ def main() -> int:
             gen = run_stage("generate", project)
             full = run_stage("build", project)
             reload = run_stage("serve", project) if scale in args.serve_scales else None
+            if reload:  # the same edit in a serve --insurer vgz preview
+                reload["preview"] = run_stage("serve", project, "vgz")
             zen = zensical_build(zensical, project) if zensical and scale in args.zensical_scales else None
             rows.append((scale, counts["policies"], gen, full, reload, zen))
             print(f"{scale}x done: {json.dumps([gen, full, reload, zen])}", file=sys.stderr, flush=True)
@@ -181,12 +185,14 @@ def main() -> int:
               f"{full['checker_kb']:.0f} | {full['scope_kb']:.0f} |")
     if any(r[4] for r in rows):
         print("\n| scale | serve reload s (edit -> pages written) | of which tree refresh s | "
-              "tree files rewritten | peak MB |")
-        print("|---|---|---|---|---|")
+              "tree files rewritten | peak MB | serve --insurer vgz: reload s | of which tree s | peak MB |")
+        print("|---|---|---|---|---|---|---|---|")
         for scale, _, _, _, reload, _ in rows:
             if reload:
+                pre = reload["preview"]
                 print(f"| {scale}x | {reload['seconds']:.2f} | {reload['tree_seconds']:.2f} | "
-                      f"{reload['rewritten']} | {reload['peak_mb']:.0f} |")
+                      f"{reload['rewritten']} | {reload['peak_mb']:.0f} | {pre['seconds']:.2f} | "
+                      f"{pre['tree_seconds']:.2f} | {pre['peak_mb']:.0f} |")
     if zensical:
         print("\n| scale | Zensical build s | ProperDocs: full build minus generation s | post-build step s | "
               "HTML pages | files only ProperDocs writes (theme assets aside) | files only Zensical writes |")

@@ -73,13 +73,13 @@ def _policies_dir(config_file: Path) -> Path:
     return config_file.resolve().parent / rel
 
 
-def validated_catalog(config_file: Path) -> tuple[Catalog, list[Problem]]:
+def validated_catalog(config_file: Path, only_insurers: frozenset[str] | None = None) -> tuple[Catalog, list[Problem]]:
     root = _policies_dir(config_file)
     try:
         display = os.path.relpath(root)
     except ValueError:
         display = str(root)
-    catalog, problems = load_catalog(root, display)
+    catalog, problems = load_catalog(root, display, only_insurers)
     errors = [p for p in problems if p.severity == "error"]
     if errors or catalog is None:
         raise DataError(errors)

@@ -136,7 +136,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve_site
 
-    serve_site(Path(args.config), args.dev_addr)
+    serve_site(Path(args.config), args.dev_addr, frozenset(args.insurer) if args.insurer else None)
     return 0
 
 
@@ -236,6 +236,8 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="build and serve the site with live reload")
     p.add_argument("--config", default="mkdocs.yml")
     p.add_argument("--dev-addr", default="127.0.0.1:8000")
+    p.add_argument("--insurer", action="append", metavar="ID",
+                   help="a preview with this insurer's policies only (repeatable): fast reloads at any data size")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("check", help="which contracts and tiers a practice profile qualifies for")

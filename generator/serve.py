@@ -17,6 +17,8 @@ from pathlib import Path
 
 from .build import (_log_builder, _policies_dir, _site_builder, data_epoch, hand_written_dir,
                     validated_catalog)
+from .errors import InkoopwijzerError
+from .escape import terminal
 from .load import remember_parsed_files
 from .tree import TreeUpdate, docs_tree, write_tree
 
@@ -29,9 +31,10 @@ Fingerprint = tuple[str, tuple[tuple[str, int, int], ...]]
 class LiveTree:
     """The docs tree of one serve session, regenerated when its inputs changed."""
 
-    def __init__(self, config_file: Path, tree: Path):
+    def __init__(self, config_file: Path, tree: Path, only_insurers: frozenset[str] | None = None):
         self.config_file = config_file
         self.tree = tree
+        self.only_insurers = only_insurers
         self.inputs = (_policies_dir(config_file), hand_written_dir(config_file))
         self._seen: Fingerprint | None = None
         remember_parsed_files()  # a refresh parses only the YAML files whose bytes changed
@@ -53,7 +56,7 @@ class LiveTree:
         if seen == self._seen:
             return None
         start = time.perf_counter()
-        catalog, _ = validated_catalog(self.config_file)
+        catalog, _ = validated_catalog(self.config_file, self.only_insurers)
         files = docs_tree(catalog, hand_written_dir(self.config_file), self.config_file.resolve().parent, site_url)
         update = write_tree(files, self.tree)
         self._seen = seen
@@ -72,23 +75,32 @@ class _HideDirtyWarning(logging.Filter):
         return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
-def serve_site(config_file: Path, dev_addr: str) -> None:
+def serve_site(config_file: Path, dev_addr: str, only_insurers: frozenset[str] | None = None) -> None:
     """Validate first (clear errors), then serve with live reload.
 
     Says where the site is served and when each rebuild starts and ends, so a newcomer
-    sees that it works.
+    sees that it works. ``only_insurers``: a preview with these insurers' policies only, so a
+    contributor working on one insurer waits for that insurer, not for the whole market.
     """
     global current
     _site_builder()
     from properdocs.commands.serve import serve
 
-    catalog, _ = validated_catalog(config_file)
+    catalog, _ = validated_catalog(config_file, only_insurers)
+    if only_insurers is not None:
+        unknown = sorted(only_insurers - set(catalog.insurers))
+        if unknown:
+            raise InkoopwijzerError(f"--insurer: no insurer folder {', '.join(terminal(u) for u in unknown)} in the "
+                                    f"policies (known: {', '.join(sorted(catalog.insurers))})")
+        log.warning("A preview with the policies of %s only: comparisons, the agenda and the home page show "
+                    "these insurers alone. Serve without --insurer for the whole site.",
+                    ", ".join(sorted(only_insurers)))
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(data_epoch(catalog)))
     _log_builder(logging.INFO)
     # on the logger itself, so that strict mode does not count the warning either
     logging.getLogger("properdocs.commands.build").addFilter(_HideDirtyWarning())
     with tempfile.TemporaryDirectory(prefix="inkoopwijzer-serve-") as tree:
-        current = LiveTree(config_file, Path(tree))
+        current = LiveTree(config_file, Path(tree), only_insurers)
         try:
             serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True, build_type="dirty",
                   docs_dir=tree, hooks=[str(HOOK)], watch=[str(hand_written_dir(config_file))])

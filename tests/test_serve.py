@@ -101,3 +101,32 @@ def test_serve_says_where_and_when_and_reloads_an_open_page(server: Server, tmp_
                    timeout=30)
         assert page.evaluate("window.__beforeEdit === undefined"), "the page did not reload itself"
         assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_a_preview_of_one_insurer_holds_its_policies_only(tmp_path: Path):
+    """``serve --insurer vgz``: the tree has VGZ's policy pages and no other insurer's; the
+    other insurers and the registries are still read, so references stay checked; an edit to a
+    VGZ policy rewrites its pages."""
+    from generator.serve import LiveTree
+
+    config = make_project(tmp_path, with_real_policies=True)
+    live = LiveTree(config, tmp_path / "tree", frozenset({"vgz"}))
+    update = live.refresh("http://127.0.0.1:8000/")
+    assert update is not None
+    policy_pages = {p.parent.name + "/" + p.name for p in (tmp_path / "tree" / "beleid").glob("*/*.md")}
+    assert policy_pages and all(name.startswith("vgz/") for name in policy_pages)
+    assert (tmp_path / "tree" / "verzekeraars" / "cz.md").is_file()  # every insurer is still known
+    policy = tmp_path / "policies" / "vgz" / "paramedische-zorg-2024.yaml"
+    policy.write_text(policy.read_text(encoding="utf-8").replace("title: Inkoopbeleid", "title: Bewerkt inkoopbeleid", 1),
+                      encoding="utf-8")
+    again = live.refresh("http://127.0.0.1:8000/")
+    assert "beleid/vgz/paramedische-zorg-2024.md" in again.written
+
+
+def test_a_preview_of_an_unknown_insurer_is_refused(tmp_path: Path):
+    config = make_project(tmp_path)
+    proc = subprocess.run([sys.executable, "-m", "generator", "serve", "--config", str(config), "--insurer", "nope"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+    assert proc.returncode != 0
+    assert "--insurer: no insurer folder nope" in proc.stderr and "Serving on" not in proc.stdout + proc.stderr
