@@ -110,6 +110,7 @@ def test_links_across_a_site_with_every_long_list_in_parts_resolve(tmp_path, mon
     monkeypatch.setattr(compare_pages, "PART_INSURERS", 1)
     monkeypatch.setattr(pages, "POLICY_INDEX_ROWS", 4)
     monkeypatch.setattr(agenda, "PAGE_ROWS", 25)
+    monkeypatch.setattr(agenda, "FEED_TABLE_MAX_INSURERS", 0)
     config = make_project(tmp_path, with_real_policies=True)
     build_site(config, tmp_path / "site")
     site = tmp_path / "site"
@@ -144,3 +145,18 @@ def test_the_list_of_every_policy_comes_in_parts_past_250(catalog):
         for h in re.findall(r'<a href="([^"]+)"', pager):
             assert posixpath.normpath(posixpath.join(folder, h)) in {posixpath.dirname(p) for p in pages}, h
     assert seen == [posixpath.normpath(posixpath.join("beleid", h)) for h in order]  # each once, newest first
+
+
+def test_past_the_market_size_the_agenda_lists_the_feeds_of_everything_and_per_care_type(catalog, monkeypatch):
+    from generator.render import agenda
+    from generator.render.ics import feeds
+
+    site = "http://127.0.0.1:8000/"
+    every = feeds(catalog, site)
+    whole = agenda.agenda_page(catalog, site)
+    assert whole.count('<tr id="feed-') == len(every) and "op de pagina van die verzekeraar" not in whole
+    monkeypatch.setattr(agenda, "FEED_TABLE_MAX_INSURERS", len(catalog.insurers) - 1)
+    short = agenda.agenda_page(catalog, site)
+    kept = [f for f in every if f.kind in ("all", "care-type")]
+    assert short.count('<tr id="feed-') == len(kept) < len(every)
+    assert "Een agenda per verzekeraar staat op de pagina van die verzekeraar" in short

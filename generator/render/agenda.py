@@ -24,6 +24,11 @@ from .subscribe import feed_url, subscribe_links
 
 AGENDA = "agenda/index.md"
 PAGE_ROWS = 250
+# The subscribe table lists a feed per insurer (and per insurer and care type) up to about the
+# size of the Dutch market; beyond it, only the feed of everything and the care-type feeds, and
+# says where the others are (each insurer's and policy's page), so the page does not grow with
+# the number of insurers.
+FEED_TABLE_MAX_INSURERS = 25
 COLUMNS = ("Wanneer", "Wat", "Verzekeraar", "Zorgsoort", "Wie en via", "Voor", "Contractjaar", "Agenda")
 
 
@@ -82,9 +87,12 @@ def agenda_rows(catalog: Catalog) -> list[tuple[str, str]]:
     return [(r[0].isoformat(), r[3]) for r in rows]
 
 
-def feed_rows(catalog: Catalog, site_url: str) -> list[str]:
+def feed_rows(catalog: Catalog, site_url: str, kinds: frozenset[str] | None = None) -> list[str]:
+    """A table row per feed (of the ``kinds`` given, else every feed)."""
     out = []
     for f in feeds(catalog, site_url):
+        if kinds is not None and f.kind not in kinds:
+            continue
         name = f.name.removeprefix("Inkoopwijzer – ")
         out.append(
             f'<tr id="feed-{escape(f.path.removeprefix("agenda/").removesuffix(".ics").replace("/", "-"))}">'
@@ -119,7 +127,9 @@ def agenda_pages(catalog: Catalog, site_url: str, per_page: int | None = None) -
     every = agenda_rows(catalog)
     parts = [every[i:i + per_page] for i in range(0, len(every), per_page)] or [[]]
     ranges = [(part[0][0], part[-1][0]) if part else ("", "") for part in parts]
-    rest = _REST.format(feeds=chr(10).join(feed_rows(catalog, site_url)), NO_SEARCH=NO_SEARCH)
+    many = len(catalog.insurers) > FEED_TABLE_MAX_INSURERS
+    rows = feed_rows(catalog, site_url, frozenset({"all", "care-type"}) if many else None)
+    rest = _REST.format(feeds=chr(10).join(rows), NO_SEARCH=NO_SEARCH, elsewhere=_FEEDS_ELSEWHERE if many else "")
     pages: dict[str, str] = {}
     for number, part in enumerate(parts, start=1):
         page = part_path(number)
@@ -177,6 +187,11 @@ def _day(iso: str) -> str:
     return "zonder vaste datum" if day == date.max else dutch_date(day)
 
 
+_FEEDS_ELSEWHERE = """
+Een agenda per verzekeraar staat op de pagina van die verzekeraar ([alle verzekeraars](../verzekeraars/index.md)),
+een agenda per verzekeraar en zorgsoort op de pagina van het beleid.
+"""
+
 _REST = """## Abonneren op een agenda
 
 Een abonnement houdt uw agenda automatisch bij: wijzigt een verzekeraar een deadline, dan
@@ -193,7 +208,7 @@ verschuift het item in uw agenda (het houdt dezelfde UID en krijgt een hoger vol
 <tbody>
 {feeds}
 </tbody></table></div>
-
+{elsewhere}
 ## Hoe deadlines in de agenda komen
 
 - Een datum zonder tijd is een item voor de hele dag; een datum met tijd ("17:00 uur") een
