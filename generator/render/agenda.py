@@ -19,16 +19,16 @@ from ..model import Catalog
 from .dates import dutch_date, when_sort_key, when_text
 from .ics import Feed, deadline_care_types, event_path, feeds
 from .pages import ACTORS, AUDIENCES, CHANNELS, NOTE_KINDS, page_link, policy_url, relative
-from .markup import NO_SEARCH, WIDE
+from .markup import MARKET_INSURERS, NO_SEARCH, WIDE, pager
 from .subscribe import feed_url, subscribe_links
 
 AGENDA = "agenda/index.md"
 PAGE_ROWS = 250
 # The subscribe table lists a feed per insurer (and per insurer and care type) up to about the
-# size of the Dutch market; beyond it, only the feed of everything and the care-type feeds, and
-# says where the others are (each insurer's and policy's page), so the page does not grow with
-# the number of insurers.
-FEED_TABLE_MAX_INSURERS = 25
+# size of the market; beyond it, only the feed of everything and the care-type feeds, and says
+# where the others are (each insurer's and policy's page), so the page does not grow with the
+# number of insurers.
+FEED_TABLE_MAX_INSURERS = MARKET_INSURERS
 COLUMNS = ("Wanneer", "Wat", "Verzekeraar", "Zorgsoort", "Wie en via", "Voor", "Contractjaar", "Agenda")
 
 
@@ -167,16 +167,12 @@ Of een deadline voorbij is, bepaalt uw eigen browser aan de hand van de datum va
 def _pager(page: str, number: int, ranges: list[tuple[str, str]]) -> str:
     """Links to every part with its date range (ISO dates in data attributes: the browser marks
     the part that holds today's date)."""
-    items = []
-    for other, (first, last) in enumerate(ranges, start=1):
-        label = f"deel {other}: {_day(first)} – {_day(last)}"
-        if other == number:
-            items.append(f'<li aria-current="page" data-from="{first}" data-to="{last}">{escape(label)}</li>')
-        else:
-            items.append(f'<li data-from="{first}" data-to="{last}"><a href="{escape(page_link(page, part_path(other)))}">'
-                         f'{escape(label)}</a></li>')
-    return ('<nav class="iw-pager" aria-label="Delen van de agenda"><p>De agenda telt meer deadlines dan een '
-            'telefoon prettig toont; ze staan in delen, op datum:</p>\n<ol>' + "".join(items) + "</ol></nav>\n\n")
+    parts = [(f"deel {other}: {_day(first)} – {_day(last)}",
+              None if other == number else page_link(page, part_path(other)),
+              f' data-from="{first}" data-to="{last}"')
+             for other, (first, last) in enumerate(ranges, start=1)]
+    return str(pager("Delen van de agenda", "De agenda telt meer deadlines dan een telefoon prettig toont; ze "
+                     "staan in delen, op datum:", parts)) + "\n\n"
 
 
 def _day(iso: str) -> str:

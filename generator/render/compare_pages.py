@@ -23,7 +23,7 @@ from ..model import Catalog, PolicyRecord
 from .compare import (ABSENT, KIND_LABELS, PARTIAL, Column, Entry, InsurerComparison, Ladder, Mark, Rung, YearCell,
                       YearComparison)
 from .criteria import CONNECTIVES, Cond
-from .markup import NO_SEARCH, WIDE, md_escape as md
+from .markup import NO_SEARCH, WIDE, md_escape as md, pager
 from .pages import policy_url, relative
 
 COMPARE_DIR = "vergelijk"
@@ -70,25 +70,15 @@ def comparison_parts(cmp: InsurerComparison, per_page: int | None = None) -> lis
     return parts
 
 
-def part_of(parts: list[ComparisonPart], insurer_id: str) -> ComparisonPart:
-    """The part that shows an insurer."""
-    return next(p for p in parts if any(c.rec.insurer_id == insurer_id for c in p.cmp.columns))
-
-
 def _parts_pager(catalog: Catalog, part: ComparisonPart) -> str:
     """Links to every part, each with the insurers it shows."""
-    items = []
-    for other in comparison_parts(part.whole, part.per_page):
-        names = ", ".join(catalog.insurers[c.rec.insurer_id].short_name for c in other.cmp.columns)
-        label = f"deel {other.number}: {names}"
-        if other.number == part.number:
-            items.append(f'<li aria-current="page">{h(label)}</li>')
-        else:
-            items.append(f'<li><a href="{h(href(part.url, other.url))}">{h(label)}</a></li>')
-    return (f'<nav class="iw-pager" aria-label="Delen van deze vergelijking"><p>Deze vergelijking telt '
-            f'{len(part.whole.columns)} verzekeraars, meer dan een telefoon prettig naast elkaar toont; '
-            f'ze staan in delen van ten hoogste {part.per_page}, op naam:</p>'
-            f'<ol>{"".join(items)}</ol></nav>')
+    parts = [(f"deel {other.number}: " + ", ".join(catalog.insurers[c.rec.insurer_id].short_name
+                                                   for c in other.cmp.columns),
+              None if other.number == part.number else href(part.url, other.url), "")
+             for other in comparison_parts(part.whole, part.per_page)]
+    return str(pager("Delen van deze vergelijking",
+                     f"Deze vergelijking telt {len(part.whole.columns)} verzekeraars, meer dan een telefoon prettig "
+                     f"naast elkaar toont; ze staan in delen van ten hoogste {part.per_page}, op naam:", parts))
 
 
 def years_url(cmp: YearComparison) -> str:

@@ -26,6 +26,21 @@ WIDE = "---\nhide:\n  - toc\n---\n"
 # the build). Tables, <details> and the filter bars qualify; tests/test_bounded_pages.py
 # builds a site and checks.
 NO_SEARCH = "data-search-exclude"
+# About the number of insurers in the Dutch market (some twenty brands): up to it, pages list
+# every insurer (home page, agenda's feed table); beyond it they summarise and link.
+MARKET_INSURERS = 25
+
+
+
+def pager(label: str, intro: str, parts: list[tuple[str, str | None, str]]) -> Markup:
+    """The links between the parts of a long list (agenda, comparison, list of policies):
+    ``parts`` are (text, href, extra attributes), the href None for the part shown. ``extra``
+    attributes are built by the caller from its own values, never from policy text."""
+    items = "".join(f'<li aria-current="page"{extra}>{escape(text)}</li>' if target is None else
+                    f'<li{extra}><a href="{escape(target)}">{escape(text)}</a></li>'
+                    for text, target, extra in parts)
+    return Markup(f'<nav class="iw-pager" aria-label="{escape(label)}"><p>{escape(intro)}</p><ol>{items}</ol></nav>')
+
 
 # Kept under its old name: templates and renderers call it for every value they print.
 md_escape = markdown

@@ -20,7 +20,7 @@ from ..model import Catalog, PolicyRecord, iter_criteria
 from .criteria import CriterionText, describe, number
 from .dates import MONTHS, dutch_date, when_sort_key, when_text
 from .freshness import newer_policy_notice, stale_notice, stale_notices
-from .markup import link, md_attr, md_escape, safe_url
+from .markup import link, md_attr, md_escape, pager, safe_url
 from .subscribe import subscribe_links
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -392,18 +392,15 @@ class PageRenderer:
                   ", ".join(self.catalog.care_types[c].name for c in rec.policy.care_types),
                   rec.year_label, "volledig" if rec.policy.completeness == "full" else "gedeeltelijk"] for rec in chunk],
                 cls="iw-policies")
-            pager = Markup("")
+            links = Markup("")
             if len(chunks) > 1:
-                items = []
-                for other, (target, part) in enumerate(zip(paths, chunks), start=1):
-                    label = f"deel {other}: {part[0].year_label} – {part[-1].year_label}"
-                    items.append(f'<li aria-current="page">{escape(label)}</li>' if other == number else
-                                 f'<li><a href="{escape(page_link(page, target))}">{escape(label)}</a></li>')
-                pager = Markup('<nav class="iw-pager" aria-label="Delen van de lijst"><p>De lijst telt meer '
-                               'beleidsdocumenten dan een telefoon prettig toont; ze staan in delen, nieuwste '
-                               f'eerst:</p><ol>{"".join(items)}</ol></nav>')
+                links = pager("Delen van de lijst", "De lijst telt meer beleidsdocumenten dan een telefoon prettig "
+                              "toont; ze staan in delen, nieuwste eerst:",
+                              [(f"deel {other}: {part[0].year_label} – {part[-1].year_label}",
+                                None if other == number else page_link(page, target), "")
+                               for other, (target, part) in enumerate(zip(paths, chunks), start=1)])
             pages[page] = self.env.get_template("policy_index.md.j2").render(
-                count=len(recs), catalog=self.catalog, table=table, pager=pager,
+                count=len(recs), catalog=self.catalog, table=table, pager=links,
                 part=Markup(f" (deel {number} van {len(chunks)})" if len(chunks) > 1 else ""))
         return pages
 

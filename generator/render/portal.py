@@ -16,15 +16,14 @@ from .compare import InsurerComparison, YearComparison, insurer_comparisons, yea
 from .compare_pages import compare_url, years_url
 from .dates import dutch_date
 from .freshness import coverage_html, coverage_summary, newest_data_date, stale_notices
-from .markup import md_escape as md
+from .markup import MARKET_INSURERS, md_escape as md
 from .pages import page_link, policy_url, relative
 from .upcoming import upcoming, upcoming_list
 
 GLOSSARY_DIR = "begrippen"
 # The home page lists every insurer (and shows the coverage matrix) up to about the size of
-# the Dutch market (some twenty insurers); beyond it, a summary and links, so the home page
-# does not grow with the data set (issue 16).
-HOME_MAX_INSURERS = 25
+# the market; beyond it, a summary and links, so the home page does not grow with the data.
+HOME_MAX_INSURERS = MARKET_INSURERS
 
 
 def term_url(term_id: str) -> str:
