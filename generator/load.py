@@ -41,6 +41,7 @@ MAX_INTEGER = 2**53 - 1  # JavaScript's largest exact integer: the browser check
 
 _YAML = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_YAML}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_STR = f"{_YAML}str"
 _NODE_TAGS = {MappingNode: {f"{_YAML}map"}, SequenceNode: {f"{_YAML}seq"}}
 
 PathKey = tuple[str | int, ...]
@@ -237,8 +238,8 @@ def _to_document(node: Node, file: str, fail) -> Document:
             shown = "!!" + n.tag[len(_YAML):] if n.tag.startswith(_YAML) else n.tag
             raise fail(*marks[path], f"YAML tag '{shown}' is not allowed in policy data", display_path(path))
         if isinstance(n, ScalarNode):
-            if n.tag == "tag:yaml.org,2002:timestamp":
-                return n.value
+            if n.tag == "tag:yaml.org,2002:timestamp" or n.tag == _STR:
+                return n.value  # what the constructor would return, without its bookkeeping
             try:
                 value = constructor.construct_object(n, deep=True)
             except yaml.YAMLError as exc:
@@ -276,6 +277,13 @@ def _to_document(node: Node, file: str, fail) -> Document:
         data = convert(node, ())
     except RecursionError:
         raise fail(1, 1, f"nesting is too deep (more than {MAX_DEPTH} levels)") from None
+    finally:
+        # ``convert`` refers to itself (a cycle through its closure) and the constructor keeps
+        # every node it built: left as they are, each file's nodes become cyclic garbage that
+        # only the garbage collector frees, and its full passes over a large catalog made
+        # loading grow faster than the data (31.7 s instead of 9.2 s for 1,966 files).
+        constructor.constructed_objects.clear()
+        del convert
     return Document(file=file, data=data, marks=marks)
 
 

@@ -12,6 +12,7 @@ bands partly overlap.
 """
 from __future__ import annotations
 
+import gc
 import math
 from dataclasses import dataclass, field
 from datetime import date
@@ -287,7 +288,28 @@ def load_catalog(root: Path, root_display: str | None = None,
 
     ``only_insurers``: read the policies of these insurers only (every insurer's index.yaml
     and every registry are still read, so references to them stay checked): the preview that
-    ``serve --insurer`` builds, fast at any size of the data."""
+    ``serve --insurer`` builds, fast at any size of the data.
+
+    Python's cycle collector is paused while the catalog is built, and what the process holds
+    then is frozen (``gc.freeze``) afterwards. Loading makes no cyclic garbage (tested), yet
+    every full collection walks every object built so far: at 1,358 policies those passes
+    took 40 s of a 116 s generation, growing with the square of the data. Frozen, the catalog
+    is skipped by the collections that rendering sets off. The next load unfreezes first, so
+    in a long ``serve`` session an earlier catalog can still be collected."""
+    gc.unfreeze()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        result = _load_catalog(root, root_display, only_insurers)
+    finally:
+        if was_enabled:
+            gc.enable()
+    gc.freeze()
+    return result
+
+
+def _load_catalog(root: Path, root_display: str | None,
+                  only_insurers: frozenset[str] | None) -> tuple[Catalog | None, list[Problem]]:
     root_display = root_display if root_display is not None else str(root)
     ctx = _Ctx()
 

@@ -111,7 +111,9 @@ class PolicyEvaluator:
     profile and one contract year."""
 
     def __init__(self, bundle: dict[str, Any], policy: dict[str, Any], facts: FactView,
-                 year: int | None, care_type: str | None):
+                 year: int | None, care_type: str | None, by_id: dict[str, dict[str, Any]] | None = None):
+        """``by_id``: the bundle's policies by id, when the caller has it (one index per request,
+        not one per evaluator: the engine builds evaluators per policy and per case)."""
         self.bundle = bundle
         self.policy = policy
         self.facts = facts
@@ -129,10 +131,13 @@ class PolicyEvaluator:
         self._settling = False  # inside a case split: no nested splits
         # contracts that run on from earlier policies (``continues``), each judged in its own policy
         self.continued: dict[str, PolicyEvaluator] = {}
-        by_id = {p["id"]: p for p in bundle.get("policies", [])}
-        for cont in policy.get("continues", []):
+        continues = policy.get("continues", [])
+        if continues and by_id is None:
+            by_id = policies_by_id(bundle)
+        self.by_id = by_id
+        for cont in continues:
             if cont["policy"] in by_id:
-                earlier = PolicyEvaluator(bundle, by_id[cont["policy"]], facts, year, care_type)
+                earlier = PolicyEvaluator(bundle, by_id[cont["policy"]], facts, year, care_type, by_id)
                 for cid in cont["contracts"]:
                     self.continued[cid] = earlier
 
@@ -479,7 +484,7 @@ class PolicyEvaluator:
                 else:
                     values[fact_id] = {**(values.get(fact_id) or {}), str(year): value}
             view = FactView(values, self.bundle["facts"])
-            ev = PolicyEvaluator(self.bundle, self.policy, view, self.year, self.care_type)
+            ev = PolicyEvaluator(self.bundle, self.policy, view, self.year, self.care_type, self.by_id)
             ev._settling = True
             view.status_of = ev.status_of
             if _impossible(view, original):
@@ -527,6 +532,10 @@ class PolicyEvaluator:
         if rule.get("text"):
             out["text"] = rule["text"]
         return out
+
+
+def policies_by_id(bundle: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {p["id"]: p for p in bundle.get("policies", [])}
 
 
 def texts_for(bundle: dict[str, Any], policy: dict[str, Any]) -> Texts:
@@ -898,9 +907,10 @@ def evaluate(bundle: dict[str, Any], profile: Any, insurers: list[str] | None = 
     view = FactView(values, bundle["facts"])
     care_type = care_types[0] if care_types and len(care_types) == 1 else None
     out_insurers: dict[str, dict[str, Any]] = {}
+    by_id = policies_by_id(bundle)
     for policy in select_policies(bundle, insurers, care_types, year):
         policy_year = year if year is not None else min(policy["contract_years"])
-        ev = PolicyEvaluator(bundle, policy, view, policy_year, care_type)
+        ev = PolicyEvaluator(bundle, policy, view, policy_year, care_type, by_id)
         view.status_of = ev.status_of
         contracts = [ev.contract(c["id"]) for c in policy.get("contracts", [])
                      if _in_scope(c["care_types"], care_types) and ev.offered(c)]

@@ -52,8 +52,7 @@ def newest_data_date(catalog: Catalog) -> date | None:
 
 def lineage(catalog: Catalog, insurer_id: str, family: str) -> list[PolicyRecord]:
     """An insurer's policies of one care-type family, oldest first."""
-    return sorted((r for r in catalog.policies.values() if r.insurer_id == insurer_id and r.policy.family == family),
-                  key=lambda r: (max(r.policy.contract_years), r.key))
+    return sorted(catalog.family_policies(insurer_id, family), key=lambda r: (max(r.policy.contract_years), r.key))
 
 
 def last_year(catalog: Catalog, insurer_id: str, family: str) -> int | None:
