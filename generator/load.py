@@ -224,10 +224,30 @@ def _slow_compose(text: str, fail) -> Node | None:
 
 
 def _to_document(node: Node, file: str, fail) -> Document:
-    marks: dict[PathKey, tuple[int, int]] = {}
-    constructor = yaml.constructor.SafeConstructor()
+    converter = _Converter(fail)
+    try:
+        data = converter.convert(node, ())
+    except RecursionError:
+        raise fail(1, 1, f"nesting is too deep (more than {MAX_DEPTH} levels)") from None
+    return Document(file=file, data=data, marks=converter.marks)
 
-    def convert(n: Node, path: PathKey) -> Any:
+
+class _Converter:
+    """Composed YAML nodes to plain data, remembering where each value stood.
+
+    A class, not a nested function calling itself: such a function is a reference cycle
+    (through its own closure) that holds the constructor and every node it built, which only
+    the cycle collector frees, and its full passes over a large catalog made loading grow
+    faster than the data (31.7 s instead of 9.2 s for 1,966 files).
+    """
+
+    def __init__(self, fail):
+        self.fail = fail
+        self.marks: dict[PathKey, tuple[int, int]] = {}
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def convert(self, n: Node, path: PathKey) -> Any:
+        fail, marks, convert = self.fail, self.marks, self.convert
         if len(path) > MAX_DEPTH:
             raise fail(n.start_mark.line + 1, n.start_mark.column + 1,
                        f"nesting is too deep (more than {MAX_DEPTH} levels)",
@@ -241,7 +261,7 @@ def _to_document(node: Node, file: str, fail) -> Document:
             if n.tag == "tag:yaml.org,2002:timestamp" or n.tag == _STR:
                 return n.value  # what the constructor would return, without its bookkeeping
             try:
-                value = constructor.construct_object(n, deep=True)
+                value = self.constructor.construct_object(n, deep=True)
             except yaml.YAMLError as exc:
                 raise fail(*marks[path], f"invalid value: {exc}", display_path(path)) from None
             except ValueError:  # int() refuses more than 4,300 digits
@@ -273,18 +293,7 @@ def _to_document(node: Node, file: str, fail) -> Document:
             return result
         raise fail(1, 1, f"unsupported YAML node {n.tag}")  # pragma: no cover
 
-    try:
-        data = convert(node, ())
-    except RecursionError:
-        raise fail(1, 1, f"nesting is too deep (more than {MAX_DEPTH} levels)") from None
-    finally:
-        # ``convert`` refers to itself (a cycle through its closure) and the constructor keeps
-        # every node it built: left as they are, each file's nodes become cyclic garbage that
-        # only the garbage collector frees, and its full passes over a large catalog made
-        # loading grow faster than the data (31.7 s instead of 9.2 s for 1,966 files).
-        constructor.constructed_objects.clear()
-        del convert
-    return Document(file=file, data=data, marks=marks)
+
 
 
 class UnreadableFile(Exception):
