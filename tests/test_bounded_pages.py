@@ -145,6 +145,12 @@ def test_the_list_of_every_policy_comes_in_parts_past_250(catalog):
         for h in re.findall(r'<a href="([^"]+)"', pager):
             assert posixpath.normpath(posixpath.join(folder, h)) in {posixpath.dirname(p) for p in pages}, h
     assert seen == [posixpath.normpath(posixpath.join("beleid", h)) for h in order]  # each once, newest first
+    # each part is named by the years its policies start in, newest first; one year once
+    labels = re.findall(r">deel \d+: ([^<]+)<", pager)
+    assert len(labels) == len(pages)
+    spans = [[int(y) for y in label.split(" – ")] for label in labels]
+    assert all(len(s) == 1 or (len(s) == 2 and s[0] > s[1]) for s in spans), labels
+    assert any(len(s) == 1 for s in spans), labels  # the real data has a part within one year
 
 
 def test_past_the_market_size_the_agenda_lists_the_feeds_of_everything_and_per_care_type(catalog, monkeypatch):

@@ -6,7 +6,6 @@ escaped by default (``finalize``): policy text can never become markup.
 """
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from ..engine.deadlines import deadline_care_types
 from ..escape import html as escape
 from ..model import Catalog, PolicyRecord, iter_criteria
 from .criteria import CriterionText, describe, number
-from .dates import MONTHS, dutch_date, when_sort_key, when_text
+from .dates import dutch_date, when_sort_key, when_text
 from .freshness import newer_policy_notice, stale_notice, stale_notices
 from .markup import link, md_attr, md_escape, pager, safe_url
 from .subscribe import subscribe_links
@@ -383,7 +382,7 @@ class PageRenderer:
         chunks = [recs[i:i + size] for i in range(0, len(recs), size)] or [[]]
         paths = [policy_index_path(n) for n in range(1, len(chunks) + 1)]
         pages = {}
-        for number, (page, chunk) in enumerate(zip(paths, chunks), start=1):
+        for nth, (page, chunk) in enumerate(zip(paths, chunks), start=1):
             table = html_table(
                 ["Beleid", "Verzekeraar", "Zorgsoorten", "Periode", "Volledigheid"],
                 [[html_link(f"{self.catalog.insurers[rec.insurer_id].short_name}: {rec.policy.title}",
@@ -396,12 +395,12 @@ class PageRenderer:
             if len(chunks) > 1:
                 links = pager("Delen van de lijst", "De lijst telt meer beleidsdocumenten dan een telefoon prettig "
                               "toont; ze staan in delen, nieuwste eerst:",
-                              [(f"deel {other}: {part[0].year_label} – {part[-1].year_label}",
-                                None if other == number else page_link(page, target), "")
+                              [(f"deel {other}: {_start_years(part)}",
+                                None if other == nth else page_link(page, target), "")
                                for other, (target, part) in enumerate(zip(paths, chunks), start=1)])
             pages[page] = self.env.get_template("policy_index.md.j2").render(
                 count=len(recs), catalog=self.catalog, table=table, pager=links,
-                part=Markup(f" (deel {number} van {len(chunks)})" if len(chunks) > 1 else ""))
+                part=Markup(f" (deel {nth} van {len(chunks)})" if len(chunks) > 1 else ""))
         return pages
 
     def insurer_index(self) -> str:
@@ -423,3 +422,10 @@ def render_pages(catalog: Catalog, related: dict[str, list[tuple[str, str]]] | N
 
 
 __all__ = ["render_pages", "PageRenderer", "when_text", "dutch_date", "safe_url"]
+
+
+def _start_years(part: list[PolicyRecord]) -> str:
+    """The years a part of the policy list starts in, newest first as the list is ("2025 – 2024";
+    one year once: "2024")."""
+    newest, oldest = part[0].policy.period.start, part[-1].policy.period.start
+    return str(newest) if newest == oldest else f"{newest} – {oldest}"

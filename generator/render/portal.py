@@ -9,7 +9,6 @@ import functools
 import re
 from typing import Any, Iterable
 
-from ..escape import html as escape
 from ..model import Catalog, PolicyRecord
 from . import compare_pages
 from .compare import InsurerComparison, YearComparison, insurer_comparisons, year_comparisons
