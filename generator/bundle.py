@@ -48,14 +48,3 @@ def scopes(bundle: dict[str, Any]) -> list[tuple[str, int, list[str]]]:
             for year in p["contract_years"]:
                 out.setdefault((ct, year), set()).add(p["insurer"])
     return [(ct, year, sorted(insurers)) for (ct, year), insurers in sorted(out.items())]
-
-
-def start_responses(bundle: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The engine's first round for an empty profile, per care type and contract year (all
-    insurers): the checker shows it, and asks its first question, before Python has started in
-    the browser. Exactly what the engine in the browser would answer."""
-    from .engine.session import respond
-
-    return {f"{ct}-{year}": respond(bundle, {"profile": {"facts": {}}, "insurers": insurers, "care_types": [ct],
-                                              "year": year})
-            for ct, year, insurers in scopes(bundle)}

@@ -128,3 +128,66 @@ def test_the_sites_scopes_together_are_the_catalogs_bundle(real_site):
     rebuilt = site_bundle(site)
     assert [p["id"] for p in rebuilt["policies"]] == [p["id"] for p in compact["policies"]]
     assert rebuilt["policies"] == json.loads(json.dumps(compact["policies"]))
+
+
+def _checker_files(catalog):
+    from generator.render.checker import checker_files, pyodide_dir
+    from tests.conftest import REPO
+
+    return checker_files(catalog, pyodide_dir(REPO), "https://example.test/")
+
+
+def test_each_start_file_is_the_engines_first_answer_on_what_the_browser_loads(catalog):
+    """checker/start/<scope>.json is shown before Python starts in the browser: it must be
+    what the engine answers there, on the index and the scope's file, and on the whole bundle."""
+    from generator import render
+
+    render.checker._first_answers.clear()
+    files = _checker_files(catalog)
+    index = json.loads(files["checker/bundle.json"])
+    whole = dict(engine_bundle(catalog, compact=True), site_url="https://example.test/")
+    starts = sorted(p for p in files if p.startswith("checker/start/"))
+    assert [p.removeprefix("checker/start/").removesuffix(".json") for p in starts] == index["scopes"]
+    for path in starts:
+        key = path.removeprefix("checker/start/").removesuffix(".json")
+        ct, year = key.rsplit("-", 1)
+        request = {"profile": {"facts": {}}, "care_types": [ct], "year": int(year),
+                   "insurers": sorted({p["insurer"] for p in index["policies"]
+                                       if ct in p["care_types"] and int(year) in p["contract_years"]})}
+        part = json.loads(files[f"{SCOPE_DIR}/{key}.json"])["policies"]
+        answer = json.loads(files[path])
+        assert answer == respond(scopes.view(index, {p["id"]: p for p in part}), request), key
+        assert answer == respond(whole, request), key
+
+
+def test_a_second_generation_computes_again_only_the_scopes_an_edit_changed(tmp_path):
+    """The first answers are kept by a digest of their input (serve): an edited policy's
+    scopes get a new answer, equal to one computed from scratch; the other scopes' answers
+    are the very ones kept from the last generation."""
+    import shutil
+
+    from generator import render
+    from generator.validate import load_catalog
+    from tests.conftest import REPO
+
+    shutil.copytree(REPO / "policies", tmp_path / "policies")
+    before, _ = load_catalog(tmp_path / "policies")
+    render.checker._first_answers.clear()
+    first = _checker_files(before)
+    policy = tmp_path / "policies" / "vgz" / "wijkverpleging-2024.yaml"
+    text = policy.read_text(encoding="utf-8")
+    title = "Inkoopbeleid Wijkverpleging 2024 (bewerkt)"
+    assert text.startswith("title: Inkoopbeleid Wijkverpleging 2024\n")
+    policy.write_text(text.replace("Wijkverpleging 2024\n", "Wijkverpleging 2024 (bewerkt)\n", 1), encoding="utf-8")
+    after, problems = load_catalog(tmp_path / "policies")
+    assert after is not None, problems
+    second = _checker_files(after)
+    render.checker._first_answers.clear()
+    fresh = _checker_files(after)
+    starts = [p for p in first if p.startswith("checker/start/")]
+    edited = {p for p in starts if title in second[p]}
+    assert edited == {"checker/start/wijkverpleging-2024.json"}
+    for path in starts:
+        assert second[path] == fresh[path], path
+        if path not in edited:
+            assert second[path] is first[path], path  # kept, not computed again

@@ -12,8 +12,10 @@ import json
 import zipfile
 from pathlib import Path
 
-from ..bundle import engine_bundle, start_responses
+from ..bundle import engine_bundle
+from ..bundle import scopes as scopes_of
 from ..engine import scopes
+from ..engine.session import respond
 from ..errors import InkoopwijzerError
 from ..escape import json_text
 from ..model import Catalog
@@ -104,9 +106,41 @@ def checker_files(catalog: Catalog, pyodide: Path, site_url: str) -> dict[str, s
     }
     for key, policies in parts.items():
         files[f"{SCOPE_DIR}/{key}.json"] = _json({"scope": key, "policies": policies})
-    for scope, response in start_responses(bundle).items():
-        files[f"checker/start/{scope}.json"] = _json(response)
+    files.update(_start_files(index, parts, files))
     return files
+
+
+# The engine's first answer per scope, by a digest of everything it was computed from.
+_first_answers: dict[bytes, str] = {}
+
+
+def _start_files(index: dict, parts: dict[str, list], files: dict[str, str | bytes]) -> dict[str, str]:
+    """The engine's first answer (empty profile) per scope, computed on exactly what the
+    browser loads for that scope: the index and the scope's file.
+
+    The answer is a pure function of the engine's code and those two files, so it is kept
+    by their digest: a ``serve`` session computes again only the scopes an edit changed
+    (the engine is about a third of generating the tree). Only the last generation's
+    answers are kept."""
+    global _first_answers
+    import hashlib
+
+    base = hashlib.sha256(files["checker/engine.zip"])
+    base.update(files["checker/bundle.json"].encode("utf-8"))
+    out: dict[str, str] = {}
+    kept: dict[bytes, str] = {}
+    for ct, year, insurers in scopes_of(index):
+        key = scopes.scope_key(ct, year)
+        digest = base.copy()
+        digest.update(files[f"{SCOPE_DIR}/{key}.json"].encode("utf-8"))
+        found = _first_answers.get(digest.digest())
+        if found is None:
+            view = scopes.view(index, {p["id"]: p for p in parts[key]})
+            found = _json(respond(view, {"profile": {"facts": {}}, "insurers": insurers,
+                                         "care_types": [ct], "year": year}))
+        kept[digest.digest()] = out[f"checker/start/{key}.json"] = found
+    _first_answers = kept
+    return out
 
 
 def _json(data) -> str:
