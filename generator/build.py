@@ -36,6 +36,7 @@ from .escape import terminal
 from .finish import UnsafePage, finish_site, known_scripts
 from .model import Catalog
 from .render.freshness import newest_data_date
+from .search import index_site
 from .tree import TREE_MARKER, TreeUpdate, docs_tree, write_tree
 from .validate import load_catalog
 
@@ -169,6 +170,7 @@ def build_site(config_file: Path, out_dir: Path | None = None) -> BuildResult:
             finish(cfg, staging)
         except UnsafePage as exc:
             raise InkoopwijzerError(f"site build failed: {exc}") from None
+        index_site(staging, base)
         pages = sum(1 for _ in staging.rglob("index.html"))
     return BuildResult(target, pages, warnings)
 

@@ -9,6 +9,8 @@ serves, the policy is written here with ``serving=True`` (never in a build).
 """
 from __future__ import annotations
 
+import logging
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from properdocs.exceptions import Abort, PluginError
@@ -17,9 +19,12 @@ from generator import serve
 from generator.errors import InkoopwijzerError
 from generator.finish import UnsafePage, finish_page, known_scripts
 from generator.render.enhance import site_terms
+from generator.search import index_site
 
 _known: dict[tuple, object] = {}
 _terms: dict[str, object] = {}
+_indexed: set[str] = set()
+log = logging.getLogger("mkdocs.plugins.inkoopwijzer")
 
 
 def on_pre_build(config) -> None:
@@ -55,3 +60,17 @@ def on_post_template(output_content: str, template_name: str, config) -> str:
     if template_name.endswith(".html"):
         return on_post_page(output_content, None, config)
     return output_content
+
+
+def on_post_build(config) -> None:
+    """The search index, once per session: Pagefind reads every page, which a reload after
+    one edit should not wait for; the search page of a long session may miss that edit."""
+    if config.site_dir in _indexed or serve.current is None:
+        return
+    try:
+        index_site(Path(config.site_dir), serve.current.config_file.resolve().parent)
+    except InkoopwijzerError as exc:
+        log.warning("%s", exc)
+        return
+    _indexed.add(config.site_dir)
+    log.info("Built the search index once for this session (restart serve to search later edits)")

@@ -58,3 +58,17 @@ def context(chromium):
     finally:
         ctx.close()
     assert not errors, "JavaScript errors:\n" + "\n".join(errors)
+
+
+def search_fragments(site: Path) -> list[dict]:
+    """Every page in a built site's search index: Pagefind's fragments (url, content, meta,
+    anchors), which the search page fetches per result and shows as HTML."""
+    import gzip
+    import json
+
+    out = []
+    for fragment in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        raw = gzip.decompress(fragment.read_bytes())
+        assert raw.startswith(b"pagefind_dcd"), fragment
+        out.append(json.loads(raw[len(b"pagefind_dcd"):]))
+    return out

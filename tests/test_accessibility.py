@@ -29,6 +29,7 @@ PAGES = {
     "about": "/over/",
     "years": "/vergelijk/jaren/vgz-paramedische-zorg/",
     "policy-real": "/beleid/vgz/paramedische-zorg-2024/",
+    "search": "/zoeken/?q=behandelindex",
     "404": "/404.html",
 }
 
@@ -56,6 +57,8 @@ def test_no_serious_or_critical_axe_violations(site: Path, name: str, scheme: st
         if name == "checker":
             wait_until(page, "window.__iwChecker && window.__iwChecker.firstEngineVerdictMs > 0")
             page.locator("details.iw-why").first.evaluate("d => d.open = true")
+        if name == "search":
+            wait_until(page, "document.querySelectorAll('.pagefind-ui__result').length > 0")
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
         bad = [(v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"]][:5])

@@ -44,26 +44,33 @@ def test_the_about_page_keeps_the_whole_matrix_past_the_limit(catalog, monkeypat
 
 def test_tables_that_repeat_the_policy_pages_stay_out_of_the_search_index(real_site):
     """Comparison tables, ladders' details, filter bars and the agenda's rows are left out of
-    the search index (every visitor's browser downloads it), while the pages themselves stay
-    findable by their title and introduction; the build does not trip over the exclusions."""
-    import json
+    the search index, while the pages themselves stay findable by their title and
+    introduction; only a page's content is indexed (not the navigation), and the 404 page and
+    the search page are not indexed at all."""
+    from tests.conftest import search_fragments
 
     _, site = real_site
-    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
-    compare = [d for d in docs if d["location"].startswith("vergelijk/") and d["location"] != "vergelijk/"]
-    titles = {d["title"] for d in compare if "#" not in d["location"]}
-    pages = sorted(p.parent.name for p in (site / "vergelijk").glob("*/index.html"))
-    assert len(titles) >= len(pages) > 5  # every comparison page is still found by its title
+    docs = search_fragments(site)
+    urls = [d["url"] for d in docs]
+    assert len(urls) == len(set(urls)) and "/zoeken/" not in urls and not any("404" in u for u in urls)
+    pages = [p.parent.relative_to(site).as_posix() for p in site.rglob("index.html")]
+    assert set(urls) == {f"/{p}/" if p != "." else "/" for p in pages if p != "zoeken"}
+    compare = [d for d in docs if d["url"].startswith("/vergelijk/") and d["url"] != "/vergelijk/"]
+    comparisons = sorted(p.parent.name for p in (site / "vergelijk").glob("*/index.html"))
+    titles = {d["meta"]["title"] for d in compare}
+    assert len(titles) >= len(comparisons) > 5  # every comparison page is still found by its title
     for d in compare:
-        assert "Alle thema" not in d["text"] and "CSV downloaden" not in d["text"], d["location"]
-        assert "Minimumeisen (" not in d["text"], d["location"]  # a ladder's details
-    table_text = sum((site / "vergelijk" / f"{p}.csv").stat().st_size for p in pages
+        assert "Alle thema" not in d["content"] and "CSV downloaden" not in d["content"], d["url"]
+        assert "Minimumeisen (" not in d["content"], d["url"]  # a ladder's details
+    table_text = sum((site / "vergelijk" / f"{p}.csv").stat().st_size for p in comparisons
                      if (site / "vergelijk" / f"{p}.csv").is_file())
-    assert sum(len(d["text"]) for d in compare) < table_text / 2  # over twice the CSVs before
-    agenda = [d for d in docs if d["location"].startswith("agenda/")]
+    assert sum(len(d["content"]) for d in compare) < table_text / 2  # over twice the CSVs before
+    agenda = [d for d in docs if d["url"].startswith("/agenda/")]
     agenda_html = (site / "agenda" / "index.html").read_text(encoding="utf-8")
-    assert agenda and sum(len(d["text"]) for d in agenda) < len(agenda_html) / 10
-
+    assert agenda and sum(len(d["content"]) for d in agenda) < len(agenda_html) / 10
+    policy = next(d for d in docs if d["url"] == "/beleid/vgz/wijkverpleging-2024/")
+    assert "Integriteitstoets" in policy["content"]  # a policy's text is found
+    assert "Kom ik in aanmerking?" not in policy["content"] and "¶" not in policy["content"]  # no nav, no permalinks
 
 def test_the_real_comparisons_fit_on_one_page_unchanged(catalog):
     for cmp in Portal(catalog).comparisons:

@@ -38,6 +38,7 @@ PAGE_TYPES = {
     "term": "/begrippen/behandelindex/",
     "checker": "/checker/",
     "about": "/over/",
+    "search": "/zoeken/?q=behandelindex",
     "404": "/404.html",
 }
 
@@ -97,6 +98,8 @@ def test_every_page_type_fits_the_screen(site, context, width):
         ready(page)
         if name == "checker":
             wait_until(page, "document.querySelector('.iw-question, .iw-result')")
+        if name == "search":
+            wait_until(page, "document.querySelectorAll('.pagefind-ui__result').length > 2")
         expect(page.locator("h1").first).to_be_visible()
         result = page.evaluate(OVERFLOW)
         if result["scroll"] > result["width"] or result["bad"]:
@@ -284,10 +287,43 @@ def test_not_found_page(site, context):
     for name, target in (("Beleid", "/beleid/"), ("Agenda", "/agenda/"), ("Kom ik in aanmerking?", "/checker/")):
         link = page.locator("article").get_by_role("link", name=name, exact=True)
         assert urlparse(link.get_attribute("href")).path.endswith(target)
-    page.locator(".iw-not-found-links label[for=__search]").click()
-    assert page.locator("#__search").is_checked()
-    expect(page.locator("input.md-search__input")).to_be_visible()
+    page.locator(".iw-not-found-links").get_by_role("link", name="Zoeken op de site").click()
+    page.wait_for_url("**/zoeken/")
+    expect(page.locator(".pagefind-ui__search-input")).to_be_visible()
     assert (Path(out) / "404.html").is_file()
+
+
+def test_search_finds_a_policy_by_a_word_from_its_text(site, context):
+    """The header's search button leads to the search page; a word from a policy's text finds
+    that policy, and the result opens it. Everything comes from the site itself, and a query
+    fetches a small part of the index, not the whole of it."""
+    base, out = site
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(base + "/beleid/")
+    ready(page)
+    page.locator("header").get_by_role("link", name="Zoeken op de site").click()
+    page.wait_for_url("**/zoeken/")
+    wait_until(page, "document.querySelector('#iw-search[data-iw-search=ready]')")
+    page.locator(".pagefind-ui__search-input").fill("integriteitstoets")
+    wait_until(page, "document.querySelectorAll('.pagefind-ui__result').length > 0")
+    link = page.locator(".pagefind-ui__result-link", has_text="VGZ: Inkoopbeleid Wijkverpleging 2024").first
+    expect(link).to_be_visible()
+    link.click()
+    page.wait_for_url("**/beleid/vgz/wijkverpleging-2024/**")
+    expect(page.locator("h1")).to_contain_text("Inkoopbeleid Wijkverpleging 2024")
+    assert all(u.startswith(base) for u in requests), [u for u in requests if not u.startswith(base)]
+    bundle = Path(out) / "pagefind"
+    index_bytes = sum(p.stat().st_size for p in (bundle / "index").iterdir()) + \
+        sum(p.stat().st_size for p in (bundle / "fragment").iterdir())
+    fetched = [u for u in requests if "/pagefind/index/" in u or "/pagefind/fragment/" in u]
+    fetched_bytes = sum((bundle / urlparse(u).path.split("/pagefind/", 1)[1]).stat().st_size for u in fetched)
+    assert fetched and fetched_bytes < index_bytes / 3, (fetched_bytes, index_bytes)
+    # a link with ?q= searches at once
+    page.goto(base + "/zoeken/?q=behandelindex")
+    wait_until(page, "document.querySelectorAll('.pagefind-ui__result').length > 0")
+    assert page.locator(".pagefind-ui__search-input").input_value() == "behandelindex"
 
 
 def test_checker_result_says_when_nothing_newer_is_encoded(site, chromium):

@@ -80,6 +80,7 @@ def server(tmp_path: Path):
 @pytest.mark.browser
 def test_serve_says_where_and_when_and_reloads_an_open_page(server: Server, tmp_path: Path):
     server.wait_for("Building documentation")
+    server.wait_for("Built the search index once for this session")
     server.wait_for("Documentation built in")
     assert server.wait_for("Serving on").endswith(f"Serving on {server.url}")  # type: ignore[attr-defined]
     assert "Traceback" not in "\n".join(server.lines)
@@ -88,6 +89,8 @@ def test_serve_says_where_and_when_and_reloads_an_open_page(server: Server, tmp_
         page = b.new_page()
         errors: list[str] = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(server.url + "zoeken/?q=behandelindex")  # type: ignore[attr-defined]
+        wait_until(page, "document.querySelectorAll('.pagefind-ui__result').length > 0", timeout=30)
         page.goto(server.url + "over/")  # type: ignore[attr-defined]
         page.evaluate("window.__beforeEdit = true")
         over = tmp_path / "content" / "over.md"

@@ -12,6 +12,7 @@ import pytest
 
 from generator.build import build_site
 from generator.finish import finish_site, known_scripts
+from generator.search import index_site
 from generator.tree import TREE_MARKER
 
 from .tree import make_project
@@ -101,6 +102,7 @@ def test_a_plain_site_builder_on_the_tree_then_finish_gives_the_same_site(projec
         cfg = load_config(config_file=str(project.parent / "plain.yml"), site_dir=str(plain))
         pages = finish_site(plain, known_scripts(cfg.theme.dirs, cfg.extra_javascript))
         assert pages > 50
+        index_site(plain, project.parent)  # the post-build step's second part: the search index
         built = {k: v[0] for k, v in files_of(tmp_path / "built").items() if not k.startswith(".inkoopwijzer")}
         assert {k: v[0] for k, v in files_of(plain).items()} == built
     finally:

@@ -374,6 +374,37 @@
     }
   }
 
+  /* The search page: Pagefind's interface, loaded from the site itself on this page only; the
+     index comes in small parts per query (generator/search.py). ?q=... searches at once. */
+  function initSearch(box) {
+    if (box.getAttribute("data-iw-search")) return;
+    box.setAttribute("data-iw-search", "loading");
+    var bundle = new URL(box.getAttribute("data-bundle") || "../pagefind/", window.location.href).href;
+    function start() {
+      var query = params().get("q");
+      var ui = new window.PagefindUI({ element: "#iw-search", bundlePath: bundle, showSubResults: true,
+                                       showImages: false, resetStyles: false, autofocus: !query,
+                                       translations: { clear_search: "Wissen" } });
+      var input = box.querySelector("input.pagefind-ui__search-input");
+      if (input) input.id = "iw-search-input";  /* the page's visible label names it */
+      if (query) ui.triggerSearch(query);
+      box.setAttribute("data-iw-search", "ready");
+    }
+    if (window.PagefindUI) { start(); return; }
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = bundle + "pagefind-ui.css";
+    document.head.appendChild(css);
+    var script = document.createElement("script");
+    script.src = bundle + "pagefind-ui.js";
+    script.onload = start;
+    script.onerror = function () {
+      box.textContent = "Zoeken is hier niet beschikbaar: de zoekindex ontbreekt. Zoek via de lijst van al het beleid.";
+      box.setAttribute("data-iw-search", "missing");
+    };
+    document.head.appendChild(script);
+  }
+
   function init() {
     if (window.requestIdleCallback) window.requestIdleCallback(prefetchChecker, { timeout: 3000 });
     else setTimeout(prefetchChecker, 1500);
@@ -388,6 +419,7 @@
     });
     document.querySelectorAll("button.iw-copy[data-copy]").forEach(initCopy);
     document.querySelectorAll("nav.iw-pager").forEach(initPager);
+    document.querySelectorAll("#iw-search").forEach(initSearch);
     updateScrollHints();
     if (!hintsListening) { window.addEventListener("resize", updateScrollHints); hintsListening = true; }
     document.documentElement.setAttribute("data-iw-ready", String(Date.now()));
