@@ -16,8 +16,8 @@ a fresh process, so peak memory (max RSS) is its own:
     built by Zensical instead of ProperDocs, then the same post-build step, and what differs
     from the ProperDocs site (files only one of them writes).
 Figures are printed as tables, with the growth factor against 1x, and what a visitor's browser
-loads: the home page, the largest page, the search index, the checker's index and its largest
-scope (care type and contract year).
+loads: the home page, the largest page, the search index (all of Pagefind's files, and the largest
+shard a query may fetch), the checker's index and its largest scope (care type and contract year).
 """
 from __future__ import annotations
 
@@ -53,7 +53,8 @@ elif stage == "build":
                    for p in (project / "site").rglob("*.html"))
     extra = {{"pages": result.pages, "largest_kb": sizes[-1][0] / 1024, "largest": sizes[-1][1],
               "home_kb": (project / "site" / "index.html").stat().st_size / 1024,
-              "search_mb": (project / "site" / "search" / "search_index.json").stat().st_size / 2**20,
+              "search_mb": sum(p.stat().st_size for p in (project / "site" / "pagefind").rglob("*") if p.is_file()) / 2**20,
+              "search_file_kb": max(p.stat().st_size for p in (project / "site" / "pagefind").rglob("*.pf_*")) / 1024,
               "checker_kb": (project / "site" / "checker" / "bundle.json").stat().st_size / 1024,
               "scope_kb": max(p.stat().st_size for p in (project / "site" / "checker" / "scope").glob("*.json")) / 1024}}
 else:  # serve: the serve session's own steps, timed from the edit on
@@ -108,9 +109,11 @@ import json, sys
 from pathlib import Path
 sys.path.insert(0, {repo!r})
 from generator.finish import finish_site, known_scripts
+from generator.search import index_site
 site, overrides, templates = map(Path, sys.argv[1:4])
-print(json.dumps({{"pages": finish_site(site, known_scripts([overrides, templates],
-    ["assets/inkoopwijzer.js", "assets/javascripts/checker.js"]))}}))
+pages = finish_site(site, known_scripts([overrides, templates], ["assets/inkoopwijzer.js", "assets/javascripts/checker.js"]))
+index_site(site, Path({repo!r}))
+print(json.dumps({{"pages": pages}}))
 """
 
 
@@ -192,15 +195,16 @@ def main() -> int:
             shutil.rmtree(project)
     base_gen, base_full = rows[0][2]["seconds"], rows[0][3]["seconds"]
     print("| scale | policies | pages | generation s | policies/s | generation MB | full build s | "
-          "full build MB | growth gen | growth build | ours/total | home KB | largest page | search index MB | "
-          "checker index KB | largest checker scope KB |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "full build MB | growth gen | growth build | ours/total | home KB | largest page | search index MB (all shards) | "
+          "largest search shard KB | checker index KB | largest checker scope KB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for scale, policies, gen, full, _, _ in rows:
         print(f"| {scale}x | {policies} | {full['pages']} | {gen['seconds']:.2f} | "
               f"{policies / gen['seconds']:.0f} | {gen['peak_mb']:.0f} | "
               f"{full['seconds']:.2f} | {full['peak_mb']:.0f} | {gen['seconds'] / base_gen:.1f}x | "
               f"{full['seconds'] / base_full:.1f}x | {gen['seconds'] / full['seconds']:.0%} | "
               f"{full['home_kb']:.0f} | {full['largest_kb']:.0f} KB {full['largest']} | {full['search_mb']:.1f} | "
+              f"{full['search_file_kb']:.0f} | "
               f"{full['checker_kb']:.0f} | {full['scope_kb']:.0f} |")
     if any(r[4] for r in rows):
         print("\n| scale | site | edit | reload s (edit -> pages written) | of which tree refresh s | "
