@@ -18,13 +18,10 @@ from ..escape import CONTROL, markdown
 
 # Front matter of a page that needs the whole width (wide tables): no table of contents.
 WIDE = "---\nhide:\n  - toc\n---\n"
-# On a block of raw HTML: left out of the site search (mkdocs-material's search plugin). For
-# tables that repeat what the policy pages say (comparisons, the agenda): they were half of
-# the search index, which every visitor's browser downloads, and it grows with the data.
-# Only on an element whose tag never occurs inside it: the plugin's parser matches elements
-# by tag, so a nested <div> closing would end the exclusion of an outer <div> (and break
-# the build). Tables, <details> and the filter bars qualify; tests/test_bounded_pages.py
-# builds a site and checks.
+# On a block of raw HTML: left out of the site search (``generator/search.py`` hands this
+# selector to Pagefind). For tables that repeat what the policy pages say (comparisons, the
+# agenda): a result should lead to the policy, not to a table that repeats it.
+# tests/test_bounded_pages.py builds a site and checks.
 NO_SEARCH = "data-search-exclude"
 # About the number of insurers in the Dutch market (some twenty brands): up to it, pages list
 # every insurer (home page, agenda's feed table); beyond it they summarise and link.
