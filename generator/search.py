@@ -6,7 +6,7 @@ of the whole market. Pagefind (the npm package ``pagefind``, run from ``node_mod
 the finished HTML into small shards that the search page fetches per query, from the site's
 own origin. Only the content of a page is indexed (``data-pagefind-body``, set in
 ``site_overrides/main.html``); tables and blocks that repeat the policy pages
-(``data-search-exclude``, ``render.markup.NO_SEARCH``) are left out.
+(``render.markup.NO_SEARCH``) are left out.
 """
 from __future__ import annotations
 
@@ -15,11 +15,12 @@ from pathlib import Path
 
 from .errors import InkoopwijzerError
 from .escape import terminal
+from .render.markup import NO_SEARCH
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 BUNDLE_DIR = "pagefind"  # the search page (content/zoeken.md) loads ../pagefind/
 # Not indexed: blocks that repeat the policy pages, and the headings' permalink signs.
-EXCLUDED = "[data-search-exclude], .headerlink"
+EXCLUDED = f"[{NO_SEARCH}], .headerlink"
 
 
 def pagefind_command(project_root: Path) -> Path:
