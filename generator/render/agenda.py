@@ -87,10 +87,11 @@ def agenda_rows(catalog: Catalog) -> list[tuple[str, str]]:
     return [(r[0].isoformat(), r[3]) for r in rows]
 
 
-def feed_rows(catalog: Catalog, site_url: str, kinds: frozenset[str] | None = None) -> list[str]:
+def feed_rows(catalog: Catalog, site_url: str, kinds: frozenset[str] | None = None,
+              all_feeds: list[Feed] | None = None) -> list[str]:
     """A table row per feed (of the ``kinds`` given, else every feed)."""
     out = []
-    for f in feeds(catalog, site_url):
+    for f in all_feeds if all_feeds is not None else feeds(catalog, site_url):
         if kinds is not None and f.kind not in kinds:
             continue
         name = f.name.removeprefix("Inkoopwijzer – ")
@@ -115,7 +116,8 @@ def agenda_page(catalog: Catalog, site_url: str) -> str:
     return agenda_pages(catalog, site_url, per_page=10**9)[AGENDA]
 
 
-def agenda_pages(catalog: Catalog, site_url: str, per_page: int | None = None) -> dict[str, str]:
+def agenda_pages(catalog: Catalog, site_url: str, per_page: int | None = None,
+                 all_feeds: list[Feed] | None = None) -> dict[str, str]:
     """The agenda: one page, or parts of at most ``per_page`` deadlines in date order, each with
     the date range of every part; the subscribe table and the notes stay on the first part."""
     insurers = sorted({r.insurer_id for r in catalog.policies.values()})
@@ -128,7 +130,7 @@ def agenda_pages(catalog: Catalog, site_url: str, per_page: int | None = None) -
     parts = [every[i:i + per_page] for i in range(0, len(every), per_page)] or [[]]
     ranges = [(part[0][0], part[-1][0]) if part else ("", "") for part in parts]
     many = len(catalog.insurers) > FEED_TABLE_MAX_INSURERS
-    rows = feed_rows(catalog, site_url, frozenset({"all", "care-type"}) if many else None)
+    rows = feed_rows(catalog, site_url, frozenset({"all", "care-type"}) if many else None, all_feeds)
     rest = _REST.format(feeds=chr(10).join(rows), NO_SEARCH=NO_SEARCH, elsewhere=_FEEDS_ELSEWHERE if many else "")
     pages: dict[str, str] = {}
     for number, part in enumerate(parts, start=1):

@@ -103,22 +103,8 @@ class Feed:
     occurrences: tuple[Occurrence, ...]
 
 
-_last_feeds: tuple[Catalog, str, tuple[Feed, ...]] | None = None
-
-
 def feeds(catalog: Catalog, site_url: str) -> list[Feed]:
-    """All feeds: everything, per insurer, per care type, per insurer x care type (none empty).
-
-    The pages, the agenda and the calendars each ask for them in one generation: the feeds
-    of the last catalog asked about are kept (the catalog is immutable, so they cannot go stale).
-    """
-    global _last_feeds
-    if _last_feeds is None or _last_feeds[0] is not catalog or _last_feeds[1] != site_url:
-        _last_feeds = (catalog, site_url, tuple(_feeds(catalog, site_url)))
-    return list(_last_feeds[2])
-
-
-def _feeds(catalog: Catalog, site_url: str) -> list[Feed]:
+    """All feeds: everything, per insurer, per care type, per insurer x care type (none empty)."""
     occs = occurrences(catalog, site_url)
     # group in one pass (keeping the order of ``occs``): scanning every occurrence per
     # insurer x care type would grow with the square of the data
@@ -156,11 +142,11 @@ def event_path(rec: PolicyRecord, deadline_id: str) -> str:
     return f"agenda/deadline/{rec.key}/{deadline_id}.ics"
 
 
-def render_calendars(catalog: Catalog, site_url: str) -> dict[str, bytes]:
+def render_calendars(catalog: Catalog, site_url: str, all_feeds: list[Feed] | None = None) -> dict[str, bytes]:
     """Every feed plus a single-deadline .ics per deadline."""
     files: dict[str, bytes] = {}
     cache: dict[str, str] = {}
-    all_feeds = feeds(catalog, site_url)
+    all_feeds = all_feeds if all_feeds is not None else feeds(catalog, site_url)
     for feed in all_feeds:
         files[feed.path] = calendar(feed.name, feed.description, list(feed.occurrences), catalog, cache)
     by_deadline: dict[tuple[str, str], list[Occurrence]] = {}

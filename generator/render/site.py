@@ -53,7 +53,8 @@ def render_site(catalog: Catalog, home_intro: str, site_url: str,
     generated sections (the about page only when given)."""
     portal = Portal(catalog)
     related = {rec.key: portal.comparisons_of(rec) for rec in catalog.policies.values()}
-    feed_paths = frozenset(f.path for f in feeds(catalog, site_url))
+    all_feeds = feeds(catalog, site_url)  # computed once: pages, calendars and agenda read them
+    feed_paths = frozenset(f.path for f in all_feeds)
     files: dict[str, str | bytes] = {}
     served: dict[str, str] = {}
     _put = functools.partial(_put_checked, served=served)  # noqa: N806 (the one writer)
@@ -74,9 +75,9 @@ def render_site(catalog: Catalog, home_intro: str, site_url: str,
         _put(files, ABOUT, portal.about_page(about_intro))
     for path, content in render_open_data(catalog).items():
         _put(files, path, content)
-    for path, content in render_calendars(catalog, site_url).items():
+    for path, content in render_calendars(catalog, site_url, all_feeds).items():
         _put(files, path, content)
-    for path, content in agenda_pages(catalog, site_url).items():
+    for path, content in agenda_pages(catalog, site_url, all_feeds=all_feeds).items():
         _put(files, path, content)
     for path, content in upcoming_files(catalog).items():
         _put(files, path, content)
