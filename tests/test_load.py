@@ -79,3 +79,31 @@ def test_loading_the_catalog_leaves_no_cyclic_garbage():
     assert catalog is not None and gc.isenabled()
     gc.unfreeze()
     assert gc.collect() < 50
+
+
+def test_a_later_load_frees_the_cyclic_garbage_the_last_freeze_held():
+    """``serve`` loads the catalog at every reload. What a freeze holds is never collected, so
+    each load collects what the previous freeze held before it loads and freezes again:
+    otherwise the garbage of every reload (the builder's, the renderers') would stay for good."""
+    import gc
+    import weakref
+
+    from generator.validate import load_catalog
+    from tests.conftest import REPO
+
+    class Cycle:
+        pass
+
+    load_catalog(REPO / "policies", "policies")  # the session's first load: a freeze
+    gc.disable()  # no collection may free it by chance before the next load
+    try:
+        garbage = Cycle()
+        garbage.itself = garbage
+        watch = weakref.ref(garbage)
+        del garbage
+        gc.freeze()  # held by a freeze, as a load's freeze holds what exists then
+        assert watch() is not None
+        load_catalog(REPO / "policies", "policies")  # the next reload
+        assert watch() is None
+    finally:
+        gc.enable()
