@@ -10,6 +10,8 @@ own origin. Only the content of a page is indexed (``data-pagefind-body``, set i
 """
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 from pathlib import Path
 
@@ -38,9 +40,26 @@ def index_site(site_dir: Path, project_root: Path) -> None:
     command = [str(pagefind_command(project_root)), "--site", str(site_dir), "--output-subdir", BUNDLE_DIR,
                "--force-language", "nl", "--exclude-selectors", EXCLUDED, "--silent"]
     try:
-        proc = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+        # its own process group: the npm launcher runs the Pagefind binary as its child, and an
+        # interrupted build (a signal, Ctrl+C) must stop both before the staging folder goes
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True)
     except OSError as exc:
         raise InkoopwijzerError(f"cannot run Pagefind ({command[0]}): {exc.strerror}") from None
+    try:
+        out, err = proc.communicate(timeout=1800)
+    except BaseException:
+        _stop_group(proc)
+        raise
     if proc.returncode != 0:
-        message = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
+        message = (err or out).strip().splitlines()[-5:]
         raise InkoopwijzerError(terminal("the search index failed (Pagefind): " + " / ".join(message)))
+
+
+def _stop_group(proc: subprocess.Popen) -> None:
+    """Kill the launcher and the binary it started, and wait until they are gone."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError, AttributeError):  # gone already; no killpg
+        proc.kill()
+    proc.wait()

@@ -241,6 +241,48 @@ def test_sigterm_sigint_and_sighup_at_any_moment_leave_a_complete_site(sites, tm
     assert "old" in outcomes  # the signals did land during builds
 
 
+def _pagefind_running(below: Path, binary_only: bool = False) -> list[int]:
+    """Pagefind processes (the npm launcher or, with ``binary_only``, the binary it starts)
+    indexing a folder below ``below``."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                cmdline = (proc / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            names = cmdline[:1] if binary_only else cmdline[:2]
+            wanted = b"pagefind_" if binary_only else b"pagefind"
+            if any(wanted in part for part in names) and str(below).encode() in b" ".join(cmdline):
+                found.append(int(proc.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc to find the indexing process")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_while_the_search_index_is_built_leaves_the_old_site_and_no_process(sites, tmp_path: Path, sig):
+    """The last step of a build runs Pagefind (an npm launcher and the binary it starts); a
+    signal then stops both before the staging folder is removed, so nothing is left behind
+    and no indexer keeps writing."""
+    project, old_site, old, _, _ = sites
+    out = tmp_path / "site"
+    shutil.copytree(old_site, out, symlinks=True)
+    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, PYTHONPATH=str(REPO))
+    running = subprocess.Popen([sys.executable, "-m", "generator", "build", "--out", str(out)], cwd=project,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    deadline = time.monotonic() + 120
+    while not _pagefind_running(tmp_path, binary_only=True) and running.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert running.poll() is None, "the build ended before the search index was built"
+    running.send_signal(sig)
+    _, err = running.communicate(timeout=120)
+    assert running.returncode in (128 + sig, 130, -sig), (running.returncode, err)
+    assert digest(out) == old
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no staging folder left
+    time.sleep(0.5)
+    assert _pagefind_running(tmp_path) == []
+
+
 def test_two_builds_at_once_both_succeed_one_after_the_other(sites, tmp_path: Path):
     project, old_site, old, new, _ = sites
     out = tmp_path / "site"
