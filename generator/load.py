@@ -294,8 +294,6 @@ class _Converter:
         raise fail(1, 1, f"unsupported YAML node {n.tag}")  # pragma: no cover
 
 
-
-
 class UnreadableFile(Exception):
     """A file that is not a regular file, too large, or a link out of its folder."""
 

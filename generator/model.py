@@ -81,23 +81,16 @@ class Catalog:
                       key=lambda r: (r.policy.family, r.policy.period.start, r.key))
 
     def family_policies(self, insurer_id: str, family: str) -> list[PolicyRecord]:
-        """An insurer's policies of one care-type family, in no particular order."""
-        return list(self._by_insurer_family.get((insurer_id, family), ()))
+        """An insurer's policies of one care-type family (its lineage, by start of period)."""
+        return list(self._lineages.get((insurer_id, family), ()))
 
-    # Indexes, built once: asked per insurer or per policy, a scan of every policy would make
-    # rendering grow with the square of the data.
+    # Indexes, built once (with ``_lineages`` below): asked per insurer or per policy, a scan of
+    # every policy would make rendering grow with the square of the data.
     @cached_property
     def _by_insurer(self) -> dict[str, list[PolicyRecord]]:
         out: dict[str, list[PolicyRecord]] = {}
         for rec in self.policies.values():
             out.setdefault(rec.insurer_id, []).append(rec)
-        return out
-
-    @cached_property
-    def _by_insurer_family(self) -> dict[tuple[str, str], list[PolicyRecord]]:
-        out: dict[tuple[str, str], list[PolicyRecord]] = {}
-        for rec in self.policies.values():
-            out.setdefault((rec.insurer_id, rec.policy.family), []).append(rec)
         return out
 
     @cached_property

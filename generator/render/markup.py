@@ -28,7 +28,6 @@ NO_SEARCH = "data-search-exclude"
 MARKET_INSURERS = 25
 
 
-
 def pager(label: str, intro: str, parts: list[tuple[str, str | None, str]]) -> Markup:
     """The links between the parts of a long list (agenda, comparison, list of policies):
     ``parts`` are (text, href, extra attributes), the href None for the part shown. ``extra``

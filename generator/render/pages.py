@@ -421,11 +421,11 @@ def render_pages(catalog: Catalog, related: dict[str, list[tuple[str, str]]] | N
     return PageRenderer(catalog, related, site_url, feed_paths).render_all()
 
 
-__all__ = ["render_pages", "PageRenderer", "when_text", "dutch_date", "safe_url"]
-
-
 def _start_years(part: list[PolicyRecord]) -> str:
     """The years a part of the policy list starts in, newest first as the list is ("2025 – 2024";
     one year once: "2024")."""
     newest, oldest = part[0].policy.period.start, part[-1].policy.period.start
     return str(newest) if newest == oldest else f"{newest} – {oldest}"
+
+
+__all__ = ["render_pages", "PageRenderer", "when_text", "dutch_date", "safe_url"]
