@@ -12,6 +12,7 @@ same tree that ``build`` and ``serve`` hand to ProperDocs, and the benchmark han
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -23,7 +24,8 @@ from .escape import terminal
 from .model import Catalog
 from .render.checker import PYODIDE_FILES, checker_files, pyodide_dir
 from .render.method import omissions_section
-from .render.site import render_site, served_as
+from .parallel import run_groups, worker_count
+from .render.site import Job, collect, served_as, site_jobs
 
 # A file of the tree: text, bytes, or a file to copy (the large runtime files).
 Content = Union[str, bytes, Path]
@@ -60,11 +62,13 @@ def hand_written(docs_dir: Path) -> dict[str, Path]:
     return found
 
 
-def docs_tree(catalog: Catalog, docs_dir: Path, project_root: Path, site_url: str) -> dict[str, Content]:
+def docs_tree(catalog: Catalog, docs_dir: Path, project_root: Path, site_url: str,
+              workers: int | None = None) -> dict[str, Content]:
     """Every file of the docs tree, by path: hand-written and generated.
 
     A generated file may not replace a hand-written one (nor publish the same URL), except
-    the pages the generator extends: the home, method and about pages.
+    the pages the generator extends: the home, method and about pages. ``workers``: processes
+    for rendering (``generator.parallel``; default: one per core).
     """
     own = hand_written(docs_dir)
     home = own.pop(HOME, None)
@@ -86,10 +90,16 @@ def docs_tree(catalog: Catalog, docs_dir: Path, project_root: Path, site_url: st
         files[path] = content
 
     about_intro = about.read_text(encoding="utf-8") if about else None
-    for path, content in render_site(catalog, intro, site_url, about_intro).items():
-        add(path, content)
     runtime = pyodide_dir(project_root)
-    for path, content in checker_files(catalog, runtime, site_url).items():
+    with_comparisons, rest = site_jobs(catalog, intro, site_url, about_intro)
+    checker: Job = lambda: checker_files(catalog, runtime, site_url)  # noqa: E731
+    # the checker's files with the lighter group: the first group is computed in this process,
+    # the other may come from a worker through a pipe (the checker's data is the largest part)
+    here, there = run_groups([[*rest, checker], with_comparisons], worker_count() if workers is None else workers)
+    *rest_files, checker_files_ = here
+    for path, content in collect(itertools.chain(there, rest_files)).items():
+        add(path, content)
+    for path, content in checker_files_.items():
         add(path, content)
     for name in PYODIDE_FILES:
         add(f"assets/pyodide/{name}", runtime / name)

@@ -32,8 +32,15 @@ def term_url(term_id: str) -> str:
 class Portal:
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
-        self.comparisons = insurer_comparisons(catalog)
-        self.year_comparisons = year_comparisons(catalog)
+
+    @functools.cached_property
+    def comparisons(self) -> list[InsurerComparison]:
+        """Computed when first asked: the glossary pages do not need them."""
+        return insurer_comparisons(self.catalog)
+
+    @functools.cached_property
+    def year_comparisons(self) -> list[YearComparison]:
+        return year_comparisons(self.catalog)
 
     # ------------------------------------------------------------------ comparisons
     # The pages themselves are written by ``compare_pages`` (from the pieces ``compare`` computes).

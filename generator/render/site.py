@@ -1,16 +1,21 @@
 """All generated files of the site, gathered first and checked for clashes.
 
-Returns ``{path: content}``; the mkdocs hook turns each entry into a generated file.
-Like Pelican's writer, a second write to the same path is a bug and raises.
+Returns ``{path: content}``; ``generator.tree`` writes each entry into the docs tree.
+Like Pelican's writer, a second write to the same path is a bug and raises. The files are
+computed as jobs in two independent groups (``site_jobs``), which ``generator.parallel`` may
+run in two processes.
 """
 from __future__ import annotations
 
 import functools
+import itertools
+from typing import Callable, Iterable, Union
 
 from ..escape import path_segment
 from ..model import Catalog
+from ..parallel import run_groups
 from .agenda import agenda_pages
-from .ics import feeds, render_calendars
+from .ics import Feed, feeds, render_calendars
 from .opendata import render_open_data
 from .pages import render_pages
 from .portal import ABOUT, Portal, compare_url, years_url
@@ -47,38 +52,76 @@ def _put_checked(files: dict[str, str | bytes], path: str, content: str | bytes,
     files[path] = content
 
 
-def render_site(catalog: Catalog, home_intro: str, site_url: str,
-                about_intro: str | None = None) -> dict[str, str | bytes]:
-    """``home_intro`` and ``about_intro``: the hand-written index.md and over.md, which get
-    generated sections (the about page only when given)."""
-    portal = Portal(catalog)
-    related = {rec.key: portal.comparisons_of(rec) for rec in catalog.policies.values()}
-    all_feeds = feeds(catalog, site_url)  # computed once: pages, calendars and agenda read them
-    feed_paths = frozenset(f.path for f in all_feeds)
-    files: dict[str, str | bytes] = {}
-    served: dict[str, str] = {}
-    _put = functools.partial(_put_checked, served=served)  # noqa: N806 (the one writer)
-    for path, content in render_pages(catalog, related, site_url, feed_paths).items():
-        _put(files, path, content)
-    for cmp in portal.comparisons:
-        for path, content in portal.comparison_pages(cmp).items():
-            _put(files, path, content)
-        _put(files, compare_url(cmp)[:-3] + ".csv", portal.comparison_csv(cmp))
-        _put(files, compare_url(cmp)[:-3] + "-excel.csv", portal.comparison_excel(cmp))
-    for cmp in portal.year_comparisons:
-        _put(files, years_url(cmp), portal.years_page(cmp))
-    _put(files, "vergelijk/index.md", portal.compare_index())
-    for path, content in portal.glossary_pages().items():
-        _put(files, path, content)
-    _put(files, "index.md", portal.home_page(home_intro))
+Job = Callable[[], dict[str, Union[str, bytes]]]
+
+
+class _Shared:
+    """What several jobs read, computed on first use: in the process that needs it (a worker
+    forked before it was computed computes its own)."""
+
+    def __init__(self, catalog: Catalog, site_url: str):
+        self.catalog, self.site_url = catalog, site_url
+
+    @functools.cached_property
+    def portal(self) -> Portal:
+        return Portal(self.catalog)
+
+    @functools.cached_property
+    def feeds(self) -> list[Feed]:  # computed once: pages, calendars and agenda read them
+        return feeds(self.catalog, self.site_url)
+
+    def pages(self) -> dict[str, str]:
+        related = {rec.key: self.portal.comparisons_of(rec) for rec in self.catalog.policies.values()}
+        return render_pages(self.catalog, related, self.site_url, frozenset(f.path for f in self.feeds))
+
+    def comparison_files(self) -> dict[str, Union[str, bytes]]:
+        files: dict[str, Union[str, bytes]] = {}
+        for cmp in self.portal.comparisons:
+            files.update(self.portal.comparison_pages(cmp))
+            files[compare_url(cmp)[:-3] + ".csv"] = self.portal.comparison_csv(cmp)
+            files[compare_url(cmp)[:-3] + "-excel.csv"] = self.portal.comparison_excel(cmp)
+        for cmp in self.portal.year_comparisons:
+            files[years_url(cmp)] = self.portal.years_page(cmp)
+        files["vergelijk/index.md"] = self.portal.compare_index()
+        return files
+
+
+def site_jobs(catalog: Catalog, home_intro: str, site_url: str,
+              about_intro: str | None = None) -> tuple[list[Job], list[Job]]:
+    """Every generated file as jobs in two groups of about equal work that share nothing but
+    the catalog: the pages that need the comparisons (policy pages link to theirs), and the
+    rest. ``run_groups`` may run the groups in two processes."""
+    shared = _Shared(catalog, site_url)
+    with_comparisons: list[Job] = [
+        shared.pages,
+        shared.comparison_files,
+        lambda: {"index.md": shared.portal.home_page(home_intro)},
+    ]
     if about_intro is not None:
-        _put(files, ABOUT, portal.about_page(about_intro))
-    for path, content in render_open_data(catalog).items():
-        _put(files, path, content)
-    for path, content in render_calendars(catalog, site_url, all_feeds).items():
-        _put(files, path, content)
-    for path, content in agenda_pages(catalog, site_url, all_feeds=all_feeds).items():
-        _put(files, path, content)
-    for path, content in upcoming_files(catalog).items():
-        _put(files, path, content)
+        with_comparisons.append(lambda: {ABOUT: shared.portal.about_page(about_intro)})
+    rest: list[Job] = [
+        lambda: shared.portal.glossary_pages(),  # the glossary does not need the comparisons
+        lambda: render_open_data(catalog),
+        lambda: render_calendars(catalog, site_url, shared.feeds),
+        lambda: agenda_pages(catalog, site_url, all_feeds=shared.feeds),
+        lambda: upcoming_files(catalog),
+    ]
+    return with_comparisons, rest
+
+
+def collect(results: Iterable[dict[str, Union[str, bytes]]]) -> dict[str, Union[str, bytes]]:
+    """The jobs' files in one mapping: no path, and no published URL, twice."""
+    files: dict[str, Union[str, bytes]] = {}
+    served: dict[str, str] = {}
+    for result in results:
+        for path, content in result.items():
+            _put_checked(files, path, content, served)
     return files
+
+
+def render_site(catalog: Catalog, home_intro: str, site_url: str,
+                about_intro: str | None = None, workers: int = 1) -> dict[str, Union[str, bytes]]:
+    """``home_intro`` and ``about_intro``: the hand-written index.md and over.md, which get
+    generated sections (the about page only when given). ``workers``: see ``run_groups``."""
+    groups = run_groups(site_jobs(catalog, home_intro, site_url, about_intro), workers)
+    return collect(itertools.chain.from_iterable(groups))

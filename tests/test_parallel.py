@@ -1,0 +1,159 @@
+"""Rendering on several cores (``generator.parallel``): the same results as one process, in
+order; a failure in a worker is raised in the parent; no worker outlives its parent; a
+process with other threads never forks; and the docs tree is byte for byte the same."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from generator import parallel
+from generator.parallel import WorkerFailed, run_groups, worker_count
+
+REPO = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+
+
+def _pid(tag: str):
+    return lambda: (tag, os.getpid())
+
+
+def test_groups_after_the_first_run_in_other_processes_and_come_back_in_order():
+    groups = [[_pid("a1"), _pid("a2")], [_pid("b1"), _pid("b2"), _pid("b3")], [_pid("c1")]]
+    results = run_groups(groups, workers=3)
+    assert [[tag for tag, _ in group] for group in results] == [["a1", "a2"], ["b1", "b2", "b3"], ["c1"]]
+    pids = [{pid for _, pid in group} for group in results]
+    assert pids[0] == {os.getpid()}
+    assert pids[1] != pids[0] and pids[2] != pids[0] and pids[1] != pids[2] and all(len(p) == 1 for p in pids)
+
+
+def test_more_groups_than_workers_share_the_workers():
+    groups = [[_pid(str(i))] for i in range(5)]
+    results = run_groups(groups, workers=2)
+    assert [group[0][0] for group in results] == ["0", "1", "2", "3", "4"]
+    assert len({group[0][1] for group in results[1:]}) == 1  # one worker for the four
+
+
+def test_one_worker_or_one_group_stays_in_this_process():
+    for groups, workers in (([[_pid("a")], [_pid("b")]], 1), ([[_pid("a"), _pid("b")]], 4)):
+        assert {pid for group in run_groups(groups, workers) for _, pid in group} == {os.getpid()}
+
+
+def test_a_process_with_another_thread_does_not_fork():
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    thread.start()
+    try:
+        results = run_groups([[_pid("a")], [_pid("b")]], workers=2)
+    finally:
+        stop.set()
+        thread.join()
+    assert {pid for group in results for _, pid in group} == {os.getpid()}
+
+
+class Refused(ValueError):
+    pass
+
+
+def _refuse():
+    raise Refused("bad data in a worker")
+
+
+def test_an_error_in_a_worker_is_raised_here_with_its_traceback():
+    with pytest.raises(Refused, match="bad data in a worker") as caught:
+        run_groups([[_pid("a")], [_pid("b"), _refuse]], workers=2)
+    notes = "\n".join(getattr(caught.value, "__notes__", []))
+    assert "in worker process" in notes and "_refuse" in notes
+
+
+def test_a_worker_that_dies_is_reported():
+    with pytest.raises(WorkerFailed, match="signal 9"):
+        run_groups([[_pid("a")], [lambda: os.kill(os.getpid(), signal.SIGKILL)]], workers=2)
+
+
+def test_an_error_here_stops_the_workers(tmp_path: Path):
+    marker = tmp_path / "worker.pid"
+
+    def slow():
+        marker.write_text(str(os.getpid()))
+        time.sleep(60)
+        return "never"
+
+    def fail_when_worker_started():
+        deadline = time.monotonic() + 20
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        raise Refused("here")
+
+    with pytest.raises(Refused):
+        run_groups([[fail_when_worker_started], [slow]], workers=2)
+    _assert_gone(int(marker.read_text()))
+
+
+def _assert_gone(pid: int) -> None:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    pytest.fail(f"worker {pid} still runs")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_worker_dies_with_a_parent_killed_outright(tmp_path: Path):
+    marker = tmp_path / "worker.pid"
+    script = textwrap.dedent(f"""
+        import os, sys, time
+        sys.path.insert(0, {str(REPO)!r})
+        from generator.parallel import run_groups
+        def slow():
+            open({str(marker)!r}, "w").write(str(os.getpid()))
+            time.sleep(60)
+        run_groups([[lambda: time.sleep(60)], [slow]], workers=2)
+    """)
+    parent = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        deadline = time.monotonic() + 20
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists(), "the worker never started"
+        parent.kill()  # SIGKILL: no handler, no finally
+        parent.wait(10)
+        _assert_gone(int(marker.read_text()))
+    finally:
+        parent.kill()
+
+
+def test_worker_count_follows_the_environment(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv(parallel.JOBS_ENV, "3")
+    assert worker_count() == 3
+    monkeypatch.delenv(parallel.JOBS_ENV)
+    assert worker_count() >= 1
+    for bad in ("0", "two", "-1"):
+        monkeypatch.setenv(parallel.JOBS_ENV, bad)
+        with pytest.raises(ValueError, match=parallel.JOBS_ENV):
+            worker_count()
+
+
+def test_the_docs_tree_is_the_same_from_one_process_and_from_two(monkeypatch: pytest.MonkeyPatch):
+    from generator.build import validated_catalog
+    from generator.tree import docs_tree
+
+    catalog, _ = validated_catalog(REPO / "mkdocs.yml")
+    one = docs_tree(catalog, REPO / "content", REPO, "https://example.test/", workers=1)
+    forks = []
+    fork = parallel._fork
+    monkeypatch.setattr(parallel, "_fork", lambda group: forks.append(len(group)) or fork(group))
+    two = docs_tree(catalog, REPO / "content", REPO, "https://example.test/", workers=2)
+    assert forks, "no worker was started"
+    assert list(one) == list(two)
+    assert one == two
