@@ -159,3 +159,26 @@ def test_no_text_is_escaped_twice(site: Path):
     if vgz.is_file():
         toc = vgz.read_text(encoding="utf-8").split('class="md-nav md-nav--secondary"')[1]
         assert "Zzp'er" in toc
+
+
+def test_relpath_is_the_library_s_on_every_kind_of_generated_path():
+    """The fast relative path of the page links equals ``posixpath.relpath``, also where the
+    paths share nothing, everything, or carry parts only the library handles."""
+    import itertools
+    import posixpath
+
+    from generator.render.pages import relpath
+
+    segments = ["beleid", "vgz", "index.md", "wijkverpleging-2024.md", "vergelijk", "jaren", "..", ".", ""]
+    paths = {"/".join(p) for n in range(1, 4) for p in itertools.product(segments, repeat=n)}
+    starts = {""} | {"/".join(p) for n in range(1, 3) for p in itertools.product(segments, repeat=n)}
+    checked = 0
+    for path in sorted(paths):
+        if not path or path.startswith("/"):
+            continue
+        for start in sorted(starts):
+            if start.startswith("/"):
+                continue
+            assert relpath(path, start) == posixpath.relpath(path, start or "."), (path, start)
+            checked += 1
+    assert checked > 50_000

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-import posixpath
 from collections import Counter
 from typing import Any
 from urllib.parse import quote
@@ -24,7 +23,7 @@ from .compare import (ABSENT, KIND_LABELS, PARTIAL, Column, Entry, InsurerCompar
                       YearComparison)
 from .criteria import CONNECTIVES, Cond
 from .markup import NO_SEARCH, WIDE, md_escape as md, pager
-from .pages import policy_url, relative
+from .pages import page_link, policy_url, relative
 
 COMPARE_DIR = "vergelijk"
 CHECKER_PAGE = "checker/index.md"
@@ -85,16 +84,7 @@ def years_url(cmp: YearComparison) -> str:
     return f"{COMPARE_DIR}/jaren/{cmp.slug}.md"
 
 
-def href(from_page: str, to_md: str, anchor: str | None = None) -> str:
-    """Link between two generated pages as their final URLs (directory URLs), for raw HTML."""
-    rel = posixpath.relpath(to_md, posixpath.dirname(from_page) or ".")
-    rel = rel[:-3] + "/" if rel.endswith(".md") else rel
-    rel = rel.replace("index/", "")
-    # relpath() is computed between .md paths; with directory URLs every page except an
-    # index.md is served one level deeper, so it needs one more '../'.
-    if not from_page.endswith("index.md"):
-        rel = "../" + rel
-    return rel + (f"#{anchor}" if anchor else "")
+href = page_link  # a link between two generated pages, for raw HTML
 
 
 def checker_href(from_page: str, scope: dict[str, Any]) -> str:
