@@ -17,9 +17,9 @@ from pathlib import Path
 
 from .errors import InkoopwijzerError
 from .escape import terminal
+from .npm import npm_path
 from .render.markup import NO_SEARCH
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 BUNDLE_DIR = "pagefind"  # the search page (content/zoeken.md) loads ../pagefind/
 # Not indexed: blocks that repeat the policy pages, and the headings' permalink signs.
 EXCLUDED = f"[{NO_SEARCH}], .headerlink"
@@ -27,12 +27,7 @@ EXCLUDED = f"[{NO_SEARCH}], .headerlink"
 
 def pagefind_command(project_root: Path) -> Path:
     """The npm package's launcher; a clear error when npm packages are not installed."""
-    for root in (project_root, PACKAGE_ROOT):
-        launcher = root / "node_modules" / ".bin" / "pagefind"
-        if launcher.is_file():
-            return launcher
-    raise InkoopwijzerError(
-        "the npm package 'pagefind' is not installed (node_modules/.bin/pagefind); run ./dev.sh build or npm ci")
+    return npm_path(project_root, "pagefind", ".bin/pagefind", Path.is_file)
 
 
 def index_site(site_dir: Path, project_root: Path) -> None:

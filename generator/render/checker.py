@@ -20,6 +20,7 @@ from ..engine.session import respond
 from ..errors import InkoopwijzerError
 from ..escape import json_text
 from ..model import Catalog
+from ..npm import npm_path
 
 PACKAGE = Path(__file__).resolve().parent.parent
 # Published as they come from the npm package; python_stdlib.zip is published pruned, and the
@@ -46,12 +47,8 @@ def engine_archive() -> bytes:
 
 def pyodide_dir(project_root: Path) -> Path:
     """The npm package folder; a clear error when npm packages are not installed."""
-    candidates = [project_root / "node_modules" / "pyodide", PACKAGE.parent / "node_modules" / "pyodide"]
-    for folder in candidates:
-        if all((folder / name).is_file() for name in PYODIDE_SOURCES):
-            return folder
-    raise InkoopwijzerError(
-        "the npm package 'pyodide' is not installed (node_modules/pyodide); run ./dev.sh build or npm ci")
+    return npm_path(project_root, "pyodide", "pyodide",
+                    lambda folder: all((folder / name).is_file() for name in PYODIDE_SOURCES))
 
 
 def pyodide_version(folder: Path) -> str:
