@@ -50,6 +50,10 @@ class InkoopwijzerError(Exception):
             message = "\n".join(str(p) for p in self.problems)
         super().__init__(message)
 
+    def __reduce__(self):
+        """Pickled with its problems (a serve helper process sends it to the server)."""
+        return type(self), (self.problems or str(self),)
+
 
 class DataError(InkoopwijzerError):
     """The policy data is invalid."""

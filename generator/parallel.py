@@ -29,6 +29,71 @@ class WorkerFailed(RuntimeError):
     """A worker process ended without sending its results (killed, out of memory)."""
 
 
+class Helper:
+    """A long-lived process that runs ``function`` whenever asked, with the arguments given.
+
+    Forked while this process has a single thread, it stays single-threaded when this one
+    later runs threads (a development server does), so it may fork workers of its own
+    (``run_groups``); and what it keeps between calls (caches, the last catalog) stays in it.
+    Ctrl+C is for the parent: the helper ignores it and is stopped by ``close``, or by the
+    kernel when the parent dies.
+    """
+
+    def __init__(self, function: Callable[..., T]):
+        if not can_fork():
+            raise RuntimeError("a helper process must be forked before any other thread starts")
+        request_read, request_write = os.pipe()
+        reply_read, reply_write = os.pipe()
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # the helper: never returns
+            status = 1
+            try:
+                _die_with(parent)
+                os.close(request_write)
+                os.close(reply_read)
+                if hasattr(signal, "SIGINT"):
+                    signal.signal(signal.SIGINT, signal.SIG_IGN)
+                status = _answer(function, request_read, reply_write)
+            finally:
+                os._exit(status)
+        os.close(request_read)
+        os.close(reply_write)
+        self.pid = pid
+        self._requests = os.fdopen(request_write, "wb")
+        self._replies = os.fdopen(reply_read, "rb")
+
+    def call(self, *args: object):
+        """``function(*args)`` in the helper; its exception is raised here."""
+        if self._requests.closed:
+            raise WorkerFailed(f"helper process {self.pid} was stopped")
+        try:
+            pickle.dump(args, self._requests, protocol=pickle.HIGHEST_PROTOCOL)
+            self._requests.flush()
+            kind, value, child_traceback = pickle.load(self._replies)
+        except (EOFError, BrokenPipeError):
+            self.close()
+            raise WorkerFailed(f"helper process {self.pid} ended") from None
+        except BaseException:  # interrupted while it works: its answer would come out of turn
+            self.close()
+            raise
+        if kind == "error":
+            value.add_note(f"in helper process {self.pid}:\n{child_traceback}")
+            raise value
+        return value
+
+    def close(self) -> None:
+        """Stop the helper (at once, even in the middle of a call)."""
+        if self._requests.closed:
+            return
+        for stream in (self._requests, self._replies):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        _stop(self.pid, None)
+
+
 def worker_count() -> int:
     """``INKOOPWIJZER_JOBS`` when set (1: no worker processes), else the cores this process may use."""
     given = os.environ.get(JOBS_ENV, "").strip()
@@ -109,15 +174,35 @@ def _work(group: Sequence[Callable[[], T]], write_end: int) -> int:
         try:
             results = [job() for job in group]
         except BaseException as exc:  # noqa: BLE001 (sent to the parent, raised there)
-            try:
-                pickle.dumps(exc)
-            except Exception:  # noqa: BLE001
-                exc = RuntimeError(f"{type(exc).__name__}: {exc}")
-            pickle.dump(("error", exc, traceback.format_exc()), out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(("error", _picklable(exc), traceback.format_exc()), out, protocol=pickle.HIGHEST_PROTOCOL)
             return 1
         for result in results:
             pickle.dump(("ok", result, ""), out, protocol=pickle.HIGHEST_PROTOCOL)
     return 0
+
+
+def _answer(function: Callable[..., T], request_read: int, reply_write: int) -> int:
+    """The helper's loop: one reply per request, until the parent closes the requests."""
+    with os.fdopen(request_read, "rb") as requests, os.fdopen(reply_write, "wb") as replies:
+        while True:
+            try:
+                args = pickle.load(requests)
+            except EOFError:
+                return 0
+            try:
+                reply = ("ok", function(*args), "")
+            except Exception as exc:  # noqa: BLE001 (raised in the parent)
+                reply = ("error", _picklable(exc), traceback.format_exc())
+            pickle.dump(reply, replies, protocol=pickle.HIGHEST_PROTOCOL)
+            replies.flush()
+
+
+def _picklable(exc: BaseException) -> BaseException:
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:  # noqa: BLE001
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
 
 
 def _receive(pid: int, read_end: int, count: int) -> list:

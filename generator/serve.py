@@ -6,6 +6,11 @@ no policy or hand-written page changed since the last time (a rebuild set off by
 itself) nothing is loaded; otherwise the data is validated and generated again, and only
 files whose bytes changed are rewritten (``generator.tree``). ProperDocs then rebuilds
 ``dirty``: pages whose tree file kept its modification time are not rendered again.
+
+The generation runs in a helper process forked when the session starts, before the server
+starts its threads: a process with threads must not fork, a single-threaded one may, so the
+helper renders on every core (``generator.parallel``) on each reload as the first build does,
+and it keeps what one reload can reuse for the next (parsed YAML, the checker's answers).
 """
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ from .build import (_log_builder, _policies_dir, _site_builder, data_epoch, hand
 from .errors import InkoopwijzerError
 from .escape import terminal
 from .load import remember_parsed_files
+from .parallel import Helper, can_fork
 from .tree import TreeUpdate, docs_tree, write_tree
 
 HOOK = Path(__file__).with_name("mkdocs_hooks.py")
@@ -38,6 +44,8 @@ class LiveTree:
         self.inputs = (_policies_dir(config_file), hand_written_dir(config_file))
         self._seen: Fingerprint | None = None
         remember_parsed_files()  # a refresh parses only the YAML files whose bytes changed
+        # without a helper (another thread runs already), the generation runs here, in one process
+        self._helper = Helper(self._generate) if can_fork() else None
 
     def fingerprint(self, site_url: str) -> Fingerprint:
         """Every input file's path, size and modification time (cheap: nothing is read)."""
@@ -56,13 +64,22 @@ class LiveTree:
         if seen == self._seen:
             return None
         start = time.perf_counter()
-        catalog, _ = validated_catalog(self.config_file, self.only_insurers)
-        files = docs_tree(catalog, hand_written_dir(self.config_file), self.config_file.resolve().parent, site_url)
-        update = write_tree(files, self.tree)
+        update = self._helper.call(site_url) if self._helper else self._generate(site_url)
         self._seen = seen
         log.info("Generated the docs tree in %.2f seconds: %d file(s) rewritten, %d removed, %d unchanged",
                  time.perf_counter() - start, len(update.written), len(update.removed), update.unchanged)
         return update
+
+    def _generate(self, site_url: str) -> TreeUpdate:
+        """Validate, generate and write the tree (in the helper process when there is one)."""
+        catalog, _ = validated_catalog(self.config_file, self.only_insurers)
+        files = docs_tree(catalog, hand_written_dir(self.config_file), self.config_file.resolve().parent, site_url)
+        return write_tree(files, self.tree)
+
+    def close(self) -> None:
+        """Stop the helper process (the session ends)."""
+        if self._helper is not None:
+            self._helper.close()
 
 
 current: LiveTree | None = None  # the session's tree, for the serve hook
@@ -86,6 +103,25 @@ def serve_site(config_file: Path, dev_addr: str, only_insurers: frozenset[str] |
     _site_builder()
     from properdocs.commands.serve import serve
 
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(_checked_epoch(config_file, only_insurers)))
+    _log_builder(logging.INFO)
+    # on the logger itself, so that strict mode does not count the warning either
+    logging.getLogger("properdocs.commands.build").addFilter(_HideDirtyWarning())
+    with tempfile.TemporaryDirectory(prefix="inkoopwijzer-serve-") as tree:
+        current = LiveTree(config_file, Path(tree), only_insurers)  # before the server's threads
+        try:
+            serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True, build_type="dirty",
+                  docs_dir=tree, hooks=[str(HOOK)], watch=[str(hand_written_dir(config_file))])
+        finally:
+            current.close()  # before the tree folder goes
+            current = None
+
+
+def _checked_epoch(config_file: Path, only_insurers: frozenset[str] | None) -> int:
+    """Validate before serving (clear errors first); the build date of the session.
+
+    The catalog is not kept: the session's helper process loads its own.
+    """
     catalog, _ = validated_catalog(config_file, only_insurers)
     if only_insurers is not None:
         unknown = sorted(only_insurers - set(catalog.insurers))
@@ -95,14 +131,4 @@ def serve_site(config_file: Path, dev_addr: str, only_insurers: frozenset[str] |
         log.warning("A preview with the policies of %s only: comparisons, the agenda and the home page show "
                     "these insurers alone. Serve without --insurer for the whole site.",
                     ", ".join(sorted(only_insurers)))
-    os.environ.setdefault("SOURCE_DATE_EPOCH", str(data_epoch(catalog)))
-    _log_builder(logging.INFO)
-    # on the logger itself, so that strict mode does not count the warning either
-    logging.getLogger("properdocs.commands.build").addFilter(_HideDirtyWarning())
-    with tempfile.TemporaryDirectory(prefix="inkoopwijzer-serve-") as tree:
-        current = LiveTree(config_file, Path(tree), only_insurers)
-        try:
-            serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True, build_type="dirty",
-                  docs_dir=tree, hooks=[str(HOOK)], watch=[str(hand_written_dir(config_file))])
-        finally:
-            current = None
+    return data_epoch(catalog)

@@ -1,6 +1,10 @@
 """Rendering on several cores (``generator.parallel``): the same results as one process, in
 order; a failure in a worker is raised in the parent; no worker outlives its parent; a
-process with other threads never forks; and the docs tree is byte for byte the same."""
+process with other threads never forks; and the docs tree is byte for byte the same.
+
+A fork needs a process with a single thread, and other tests leave threads in the test
+process (the session's HTTP server for the browser tests), so every check that forks runs
+in a new interpreter (``_isolated``)."""
 from __future__ import annotations
 
 import os
@@ -21,11 +25,21 @@ REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
 
 
+def _isolated(check, *args: str) -> None:
+    """``check(*args)`` (a function of a test module) in a new interpreter, which runs no
+    other thread."""
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); "
+            f"from {check.__module__} import {check.__name__} as check; check(*sys.argv[2:])")
+    proc = subprocess.run([sys.executable, "-c", code, str(REPO), *args], cwd=REPO, capture_output=True,
+                          text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
 def _pid(tag: str):
     return lambda: (tag, os.getpid())
 
 
-def test_groups_after_the_first_run_in_other_processes_and_come_back_in_order():
+def _check_groups_after_the_first_run_in_other_processes_and_come_back_in_order():
     groups = [[_pid("a1"), _pid("a2")], [_pid("b1"), _pid("b2"), _pid("b3")], [_pid("c1")]]
     results = run_groups(groups, workers=3)
     assert [[tag for tag, _ in group] for group in results] == [["a1", "a2"], ["b1", "b2", "b3"], ["c1"]]
@@ -34,7 +48,7 @@ def test_groups_after_the_first_run_in_other_processes_and_come_back_in_order():
     assert pids[1] != pids[0] and pids[2] != pids[0] and pids[1] != pids[2] and all(len(p) == 1 for p in pids)
 
 
-def test_more_groups_than_workers_share_the_workers():
+def _check_more_groups_than_workers_share_the_workers():
     groups = [[_pid(str(i))] for i in range(5)]
     results = run_groups(groups, workers=2)
     assert [group[0][0] for group in results] == ["0", "1", "2", "3", "4"]
@@ -66,20 +80,20 @@ def _refuse():
     raise Refused("bad data in a worker")
 
 
-def test_an_error_in_a_worker_is_raised_here_with_its_traceback():
+def _check_an_error_in_a_worker_is_raised_here_with_its_traceback():
     with pytest.raises(Refused, match="bad data in a worker") as caught:
         run_groups([[_pid("a")], [_pid("b"), _refuse]], workers=2)
     notes = "\n".join(getattr(caught.value, "__notes__", []))
     assert "in worker process" in notes and "_refuse" in notes
 
 
-def test_a_worker_that_dies_is_reported():
+def _check_a_worker_that_dies_is_reported():
     with pytest.raises(WorkerFailed, match="signal 9"):
         run_groups([[_pid("a")], [lambda: os.kill(os.getpid(), signal.SIGKILL)]], workers=2)
 
 
-def test_an_error_here_stops_the_workers(tmp_path: Path):
-    marker = tmp_path / "worker.pid"
+def _check_an_error_here_stops_the_workers(folder: str):
+    marker = Path(folder) / "worker.pid"
 
     def slow():
         marker.write_text(str(os.getpid()))
@@ -144,7 +158,7 @@ def test_worker_count_follows_the_environment(monkeypatch: pytest.MonkeyPatch):
             worker_count()
 
 
-def test_the_docs_tree_is_the_same_from_one_process_and_from_two(monkeypatch: pytest.MonkeyPatch):
+def _check_the_docs_tree_is_the_same_from_one_process_and_from_two():
     from generator.build import validated_catalog
     from generator.tree import docs_tree
 
@@ -152,8 +166,115 @@ def test_the_docs_tree_is_the_same_from_one_process_and_from_two(monkeypatch: py
     one = docs_tree(catalog, REPO / "content", REPO, "https://example.test/", workers=1)
     forks = []
     fork = parallel._fork
-    monkeypatch.setattr(parallel, "_fork", lambda group: forks.append(len(group)) or fork(group))
+    parallel._fork = lambda group: forks.append(len(group)) or fork(group)
     two = docs_tree(catalog, REPO / "content", REPO, "https://example.test/", workers=2)
     assert forks, "no worker was started"
     assert list(one) == list(two)
     assert one == two
+
+
+def _check_a_helper_answers_in_its_own_process_and_keeps_its_state():
+    seen: list[int] = []
+
+    def remember(n: int) -> tuple[int, list[int]]:
+        seen.append(n)
+        return os.getpid(), list(seen)
+
+    helper = parallel.Helper(remember)
+    try:
+        first_pid, first = helper.call(1)
+        second_pid, second = helper.call(2)
+    finally:
+        helper.close()
+    assert first_pid == second_pid != os.getpid()
+    assert (first, second) == ([1], [1, 2])
+    assert seen == []  # the state lives in the helper
+    _assert_gone(first_pid)
+
+
+def _check_a_helper_raises_the_error_of_its_call_and_goes_on():
+    from generator.errors import DataError, Problem
+
+    def check(n: int) -> int:
+        if n < 0:
+            raise DataError([Problem("policies/vgz/x.yaml", 3, 5, "title", "must not be empty")])
+        return n
+
+    helper = parallel.Helper(check)
+    try:
+        with pytest.raises(DataError) as caught:
+            helper.call(-1)
+        assert caught.value.problems[0].file == "policies/vgz/x.yaml"
+        assert "policies/vgz/x.yaml:3:5: title: must not be empty" in str(caught.value)
+        assert helper.call(4) == 4
+    finally:
+        helper.close()
+
+
+def _check_a_helper_forks_workers_while_its_parent_runs_threads():
+    helper = parallel.Helper(lambda: run_groups([[_pid("a")], [_pid("b")]], workers=2))
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    thread.start()
+    try:
+        assert not parallel.can_fork()
+        results = helper.call()
+        with pytest.raises(RuntimeError, match="before any other thread"):
+            parallel.Helper(lambda: None)
+    finally:
+        stop.set()
+        thread.join()
+        helper.close()
+    pids = {pid for group in results for _, pid in group}
+    assert len(pids) == 2 and os.getpid() not in pids
+
+
+def _check_a_helper_stopped_in_the_middle_of_a_call_is_gone():
+    helper = parallel.Helper(lambda: time.sleep(60))
+    pid = helper.pid
+    helper._requests.write(__import__("pickle").dumps(()))
+    helper._requests.flush()
+    helper.close()
+    _assert_gone(pid)
+    with pytest.raises(WorkerFailed):
+        helper.call()
+
+
+def test_groups_after_the_first_run_in_other_processes_and_come_back_in_order():
+    _isolated(_check_groups_after_the_first_run_in_other_processes_and_come_back_in_order)
+
+
+def test_more_groups_than_workers_share_the_workers():
+    _isolated(_check_more_groups_than_workers_share_the_workers)
+
+
+def test_an_error_in_a_worker_is_raised_here_with_its_traceback():
+    _isolated(_check_an_error_in_a_worker_is_raised_here_with_its_traceback)
+
+
+def test_a_worker_that_dies_is_reported():
+    _isolated(_check_a_worker_that_dies_is_reported)
+
+
+def test_a_helper_answers_in_its_own_process_and_keeps_its_state():
+    _isolated(_check_a_helper_answers_in_its_own_process_and_keeps_its_state)
+
+
+def test_a_helper_raises_the_error_of_its_call_and_goes_on():
+    _isolated(_check_a_helper_raises_the_error_of_its_call_and_goes_on)
+
+
+def test_a_helper_forks_workers_while_its_parent_runs_threads():
+    _isolated(_check_a_helper_forks_workers_while_its_parent_runs_threads)
+
+
+def test_a_helper_stopped_in_the_middle_of_a_call_is_gone():
+    _isolated(_check_a_helper_stopped_in_the_middle_of_a_call_is_gone)
+
+
+def test_an_error_here_stops_the_workers(tmp_path: Path):
+    _isolated(_check_an_error_here_stops_the_workers, str(tmp_path))
+
+
+def test_the_docs_tree_is_the_same_from_one_process_and_from_two():
+    _isolated(_check_the_docs_tree_is_the_same_from_one_process_and_from_two)

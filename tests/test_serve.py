@@ -133,3 +133,40 @@ def test_a_preview_of_an_unknown_insurer_is_refused(tmp_path: Path):
                           env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
     assert proc.returncode != 0
     assert "--insurer: no insurer folder nope" in proc.stderr and "Serving on" not in proc.stdout + proc.stderr
+
+
+def test_a_reload_in_the_helper_process_reports_invalid_data_and_recovers(tmp_path: Path):
+    """The session's generation runs in a helper process: an invalid edit arrives here as the
+    same located ``DataError``; the next good edit is generated; closing stops the helper.
+    (In a new interpreter: the helper is forked only where no other thread runs.)"""
+    from .test_parallel import _isolated
+
+    _isolated(_check_reload_in_the_helper, str(tmp_path))
+
+
+def _check_reload_in_the_helper(folder: str) -> None:
+    import os
+
+    from generator.errors import DataError
+    from generator.serve import LiveTree
+
+    config = make_project(Path(folder))
+    live = LiveTree(config, Path(folder) / "tree")
+    try:
+        assert live._helper is not None
+        assert live.refresh("http://127.0.0.1:8000/") is not None
+        policy = next(p for p in sorted((Path(folder) / "policies").glob("*/*.yaml"))
+                      if p.name != "index.yaml" and "title:" in p.read_text(encoding="utf-8"))
+        good = policy.read_text(encoding="utf-8")
+        policy.write_text(good.replace("title:", "title: [not, a, title]\nold_title:", 1), encoding="utf-8")
+        with pytest.raises(DataError) as caught:
+            live.refresh("http://127.0.0.1:8000/")
+        assert policy.name in str(caught.value) and caught.value.problems
+        policy.write_text(good.replace("title: ", "title: Bewerkt ", 1), encoding="utf-8")
+        again = live.refresh("http://127.0.0.1:8000/")
+        assert again is not None and any(path.startswith("beleid/") for path in again.written)
+        pid = live._helper.pid
+    finally:
+        live.close()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
