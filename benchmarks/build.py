@@ -15,9 +15,12 @@ a fresh process, so peak memory (max RSS) is its own:
   * Zensical (``--zensical``, or ``zensical`` on PATH; an experiment): the generated tree
     built by Zensical instead of ProperDocs, then the same post-build step, and what differs
     from the ProperDocs site (files only one of them writes).
-Figures are printed as tables, with the growth factor against 1x, and what a visitor's browser
-loads: the home page, the largest page, the search index (all of Pagefind's files, and the largest
-shard a query may fetch), the checker's index and its largest scope (care type and contract year).
+Generation renders on every core (``generator.parallel``); ``INKOOPWIJZER_JOBS=1`` in the
+environment measures one process. Figures are printed as tables, with the growth factor
+against 1x, and what a visitor's browser loads: the home page, the largest page, the search
+index (all of Pagefind's files, and the largest shard a query may fetch), the checker's index
+and its largest scope (care type and contract year). Memory: the stage's own process and its
+largest child (a render worker, serve's helper process, or Pagefind).
 """
 from __future__ import annotations
 
@@ -99,9 +102,12 @@ else:  # serve: the serve session's own steps, timed from the edit on
     threshold = timed_edit("wijkverpleging-2024.yaml", "value: 250000", "value: 260000")
     extra = timed_edit("paramedische-zorg-2024.yaml", "title: Inkoopbeleid", "title: Bewerkt inkoopbeleid")
     extra["threshold"] = threshold
+    live.close()  # the helper process: reaped, so that its peak counts below
 elapsed = extra.pop("seconds") if stage == "serve" else time.perf_counter() - t0
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps(dict(seconds=elapsed, peak_mb=peak, **extra)))
+# the largest child process: a render worker, serve's helper process, or Pagefind
+child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(json.dumps(dict(seconds=elapsed, peak_mb=peak, child_mb=child, **extra)))
 """
 
 FINISH = r"""
@@ -155,11 +161,15 @@ def zensical_build(zensical: Path, project: Path) -> dict:
     html = [p for p in theirs if p.endswith(".html")]
     theme = ("assets/javascripts/bundle.", "assets/javascripts/workers/", "assets/javascripts/lunr/",
              "assets/stylesheets/", "assets/images/", ".inkoopwijzer-site")
-    only_ours = sorted(p for p in ours - theirs if not p.startswith(theme))
-    only_theirs = sorted(p for p in theirs - ours if not p.startswith(theme))
+    # Pagefind's shards are named by a hash of what they hold: pages that differ give other
+    # names, so they are counted apart from the builders' own files
+    search = "pagefind/"
+    only_ours = sorted(p for p in ours - theirs if not p.startswith((*theme, search)))
+    only_theirs = sorted(p for p in theirs - ours if not p.startswith((*theme, search)))
+    shards = (sum(1 for p in ours - theirs if p.startswith(search)), sum(1 for p in theirs - ours if p.startswith(search)))
     return {"seconds": seconds, "finish_seconds": finish_seconds, "pages": len(html),
             "only_properdocs": only_ours[:6], "only_properdocs_count": len(only_ours),
-            "only_zensical": only_theirs[:6], "only_zensical_count": len(only_theirs)}
+            "only_zensical": only_theirs[:6], "only_zensical_count": len(only_theirs), "search_shards": shards}
 
 
 def find_zensical(given: str | None) -> Path | None:
@@ -194,42 +204,43 @@ def main() -> int:
             print(f"{scale}x done: {json.dumps([gen, full, reload, zen])}", file=sys.stderr, flush=True)
             shutil.rmtree(project)
     base_gen, base_full = rows[0][2]["seconds"], rows[0][3]["seconds"]
-    print("| scale | policies | pages | generation s | policies/s | generation MB | full build s | "
-          "full build MB | growth gen | growth build | ours/total | home KB | largest page | search index MB (all shards) | "
-          "largest search shard KB | checker index KB | largest checker scope KB |")
+    print("| scale | policies | pages | generation s | policies/s | generation MB (main / worker) | full build s | "
+          "full build MB (main / largest child) | growth gen | growth build | ours/total | home KB | largest page | "
+          "search index MB (all shards) | largest search shard KB | checker index KB | largest checker scope KB |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for scale, policies, gen, full, _, _ in rows:
         print(f"| {scale}x | {policies} | {full['pages']} | {gen['seconds']:.2f} | "
-              f"{policies / gen['seconds']:.0f} | {gen['peak_mb']:.0f} | "
-              f"{full['seconds']:.2f} | {full['peak_mb']:.0f} | {gen['seconds'] / base_gen:.1f}x | "
+              f"{policies / gen['seconds']:.0f} | {gen['peak_mb']:.0f} / {gen['child_mb']:.0f} | "
+              f"{full['seconds']:.2f} | {full['peak_mb']:.0f} / {full['child_mb']:.0f} | {gen['seconds'] / base_gen:.1f}x | "
               f"{full['seconds'] / base_full:.1f}x | {gen['seconds'] / full['seconds']:.0%} | "
               f"{full['home_kb']:.0f} | {full['largest_kb']:.0f} KB {full['largest']} | {full['search_mb']:.1f} | "
               f"{full['search_file_kb']:.0f} | "
               f"{full['checker_kb']:.0f} | {full['scope_kb']:.0f} |")
     if any(r[4] for r in rows):
         print("\n| scale | site | edit | reload s (edit -> pages written) | of which tree refresh s | "
-              "tree files rewritten | peak MB |")
+              "tree files rewritten | peak MB (server / helper) |")
         print("|---|---|---|---|---|---|---|")
         for scale, _, _, _, reload, _ in rows:
             if reload:
                 for site, run in (("whole", reload), ("serve --insurer vgz", reload["preview"])):
                     for edit, r in (("title", run), ("threshold", run["threshold"])):
                         print(f"| {scale}x | {site} | {edit} | {r['seconds']:.2f} | {r['tree_seconds']:.2f} | "
-                              f"{r['rewritten']} | {run['peak_mb']:.0f} |")
+                              f"{r['rewritten']} | {run['peak_mb']:.0f} / {run['child_mb']:.0f} |")
     if zensical:
         print("\n| scale | Zensical build s | ProperDocs: full build minus generation s | post-build step s | "
-              "HTML pages | files only ProperDocs writes (theme assets aside) | files only Zensical writes |")
-        print("|---|---|---|---|---|---|---|")
+              "HTML pages | files only ProperDocs writes (theme assets, search shards aside) | files only Zensical "
+              "writes | search shards named differently (ProperDocs / Zensical) |")
+        print("|---|---|---|---|---|---|---|---|")
         for scale, _, gen, full, _, zen in rows:
             if zen is None:
                 continue
             if "error" in zen:
-                print(f"| {scale}x | failed: {zen['error']} | | | | | |")
+                print(f"| {scale}x | failed: {zen['error']} | | | | | | |")
                 continue
             print(f"| {scale}x | {zen['seconds']:.2f} | {full['seconds'] - gen['seconds']:.2f} | "
                   f"{zen['finish_seconds']:.2f} | {zen['pages']} | {zen['only_properdocs_count']} "
                   f"(e.g. {', '.join(zen['only_properdocs'][:3])}) | {zen['only_zensical_count']} "
-                  f"(e.g. {', '.join(zen['only_zensical'][:3])}) |")
+                  f"(e.g. {', '.join(zen['only_zensical'][:3])}) | {zen['search_shards'][0]} / {zen['search_shards'][1]} |")
     else:
         print("\nZensical: not installed (pip install zensical into a separate virtualenv and pass "
               "--zensical PATH); row skipped")
