@@ -18,6 +18,7 @@ import pickle
 import signal
 import threading
 import traceback
+import weakref
 from typing import Callable, Sequence, TypeVar
 
 T = TypeVar("T")
@@ -44,24 +45,14 @@ class Helper:
             raise RuntimeError("a helper process must be forked before any other thread starts")
         request_read, request_write = os.pipe()
         reply_read, reply_write = os.pipe()
-        parent = os.getpid()
-        pid = os.fork()
-        if pid == 0:  # the helper: never returns
-            status = 1
-            try:
-                _die_with(parent)
-                os.close(request_write)
-                os.close(reply_read)
-                if hasattr(signal, "SIGINT"):
-                    signal.signal(signal.SIGINT, signal.SIG_IGN)
-                status = _answer(function, request_read, reply_write)
-            finally:
-                os._exit(status)
+        pid = _forked(lambda: _answer(function, request_read, reply_write), close=(request_write, reply_read))
         os.close(request_read)
         os.close(reply_write)
         self.pid = pid
         self._requests = os.fdopen(request_write, "wb")
         self._replies = os.fdopen(reply_read, "rb")
+        # stopped when closed, or when this object is collected or the interpreter exits
+        self._finalizer = weakref.finalize(self, _stop_helper, pid, self._requests, self._replies)
 
     def call(self, *args: object):
         """``function(*args)`` in the helper; its exception is raised here."""
@@ -84,14 +75,16 @@ class Helper:
 
     def close(self) -> None:
         """Stop the helper (at once, even in the middle of a call)."""
-        if self._requests.closed:
-            return
-        for stream in (self._requests, self._replies):
-            try:
-                stream.close()
-            except OSError:
-                pass
-        _stop(self.pid, None)
+        self._finalizer()
+
+
+def _stop_helper(pid: int, *streams) -> None:
+    for stream in streams:
+        try:
+            stream.close()
+        except OSError:
+            pass
+    _stop(pid, None)
 
 
 def worker_count() -> int:
@@ -136,22 +129,26 @@ def run_groups(groups: Sequence[Sequence[Callable[[], T]]], workers: int) -> lis
 
 def _fork(group: Sequence[Callable[[], T]]) -> tuple[int, int]:
     read_end, write_end = os.pipe()
+    pid = _forked(lambda: _work(group, write_end), close=(read_end,))
+    os.close(write_end)
+    return pid, read_end
+
+
+def _forked(body: Callable[[], int], close: Sequence[int]) -> int:
+    """Fork; the child closes ``close`` (the parent's ends of its pipes), runs ``body`` and
+    exits with its status, never returning into the caller's code. The child's pid."""
     parent = os.getpid()
     pid = os.fork()
-    if pid == 0:  # the child: never returns
+    if pid == 0:
         status = 1
         try:
             _die_with(parent)
-            os.close(read_end)
-            for sig in _INTERRUPTING:  # the parent's handlers clean up the parent's files
-                signal.signal(sig, signal.SIG_DFL)
-            if hasattr(signal, "pthread_sigmask"):
-                signal.pthread_sigmask(signal.SIG_SETMASK, set())
-            status = _work(group, write_end)
+            for fd in close:
+                os.close(fd)
+            status = body()
         finally:
             os._exit(status)  # no atexit handlers, no finalizers of the parent's objects
-    os.close(write_end)
-    return pid, read_end
+    return pid
 
 
 def _die_with(parent: int) -> None:
@@ -170,6 +167,10 @@ def _die_with(parent: int) -> None:
 def _work(group: Sequence[Callable[[], T]], write_end: int) -> int:
     """Compute every job first, then send the results (the parent reads them once its own
     group is done; sending as they come would block the child on a full pipe meanwhile)."""
+    for sig in _INTERRUPTING:  # the parent's handlers clean up the parent's files: die at once
+        signal.signal(sig, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_SETMASK, set())
     with os.fdopen(write_end, "wb", buffering=1 << 20) as out:
         try:
             results = [job() for job in group]
@@ -183,6 +184,8 @@ def _work(group: Sequence[Callable[[], T]], write_end: int) -> int:
 
 def _answer(function: Callable[..., T], request_read: int, reply_write: int) -> int:
     """The helper's loop: one reply per request, until the parent closes the requests."""
+    if hasattr(signal, "SIGINT"):  # Ctrl+C is the parent's; the parent stops the helper
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     with os.fdopen(request_read, "rb") as requests, os.fdopen(reply_write, "wb") as replies:
         while True:
             try:

@@ -278,3 +278,17 @@ def test_an_error_here_stops_the_workers(tmp_path: Path):
 
 def test_the_docs_tree_is_the_same_from_one_process_and_from_two():
     _isolated(_check_the_docs_tree_is_the_same_from_one_process_and_from_two)
+
+
+def _check_a_helper_no_longer_referenced_is_stopped():
+    import gc
+
+    helper = parallel.Helper(lambda: None)
+    pid = helper.pid
+    del helper
+    gc.collect()
+    _assert_gone(pid)
+
+
+def test_a_helper_no_longer_referenced_is_stopped():
+    _isolated(_check_a_helper_no_longer_referenced_is_stopped)
