@@ -1,8 +1,10 @@
 """Pages that would grow with the whole data set stay bounded (issue 16): past about the size
 of the Dutch market, the home page summarises the coverage and links to the full overview and
-to the insurer index instead of listing every insurer."""
+to the insurer index instead of listing every insurer, and the full overview (the about
+page's coverage matrix) comes in parts."""
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 
@@ -36,10 +38,47 @@ def test_past_the_limit_the_home_page_summarises_and_links(catalog, monkeypatch)
     assert not any(f"(verzekeraars/{iid}.md)" in home for iid in catalog.insurers)
 
 
-def test_the_about_page_keeps_the_whole_matrix_past_the_limit(catalog, monkeypatch):
-    monkeypatch.setattr(portal_module, "HOME_MAX_INSURERS", 0)
-    about = Portal(catalog).about_page("# Over\n\n<!-- inkoopwijzer:dekking -->\n")
+ABOUT_INTRO = "# Over\n\n<!-- inkoopwijzer:dekking -->\n\n## Open data\n"
+
+
+def test_the_real_about_page_holds_the_whole_matrix(catalog, monkeypatch):
+    monkeypatch.setattr(portal_module, "HOME_MAX_INSURERS", 0)  # the home page's limit is its own
+    pages = Portal(catalog).about_pages(ABOUT_INTRO)
+    assert list(pages) == ["over.md"]
+    about = pages["over.md"]
     assert "## Wat is opgenomen" in about and 'class="iw-table iw-fit iw-coverage"' in about
+    assert about.index("## Wat is opgenomen") < about.index("## Open data")
+    assert len(re.findall(r'<th scope="row">', about)) == len(catalog.insurers) * _families(catalog)
+
+
+def _families(catalog) -> int:
+    return len({r.policy.family for r in catalog.policies.values()})
+
+
+def test_past_the_limit_the_matrix_comes_in_parts_of_insurers_by_name(catalog, monkeypatch):
+    """Every insurer in exactly one part, in the order of their names, no part larger than the
+    limit, every part linked from the about page and from every other part."""
+    monkeypatch.setattr(portal_module, "COVERAGE_PART_INSURERS", 2)
+    pages = Portal(catalog).about_pages(ABOUT_INTRO)
+    by_name = sorted(catalog.insurers, key=lambda i: catalog.insurers[i].short_name.lower())
+    parts = [f"over/dekking/{n}.md" for n in range(1, (len(by_name) + 1) // 2 + 1)]
+    assert list(pages) == ["over.md", *parts]
+    about = pages["over.md"]
+    assert '<table' not in about and '<p class="iw-coverage-summary">' in about
+    assert about.index("## Wat is opgenomen") < about.index("## Open data")
+    assert re.findall(r'<a href="([^"]+)">deel \d+: ', about) == [f"../over/dekking/{n}/" for n in range(1, len(parts) + 1)]
+    shown = []
+    for n, part in enumerate(parts, start=1):
+        page = pages[part]
+        rows = re.findall(r'<th scope="row">([^<]*)</th>', page)
+        names = list(dict.fromkeys(rows))
+        assert 1 <= len(names) <= 2 and len(rows) == len(names) * _families(catalog)
+        shown += [html.unescape(name) for name in names]
+        assert f'<li aria-current="page">deel {n}: ' in page
+        assert len(re.findall(r'<a href="\.\./\d+/">deel \d+: ', page)) == len(parts) - 1
+        for link in re.findall(r'href="(\.\./\.\./\.\./beleid/[^"]+)"', page):  # the policies, from over/dekking/n/
+            assert posixpath.normpath(posixpath.join(f"over/dekking/{n}", link)).startswith("beleid/")
+    assert shown == [catalog.insurers[i].short_name for i in by_name]
 
 
 def test_tables_that_repeat_the_policy_pages_stay_out_of_the_search_index(real_site):
@@ -118,9 +157,11 @@ def test_links_across_a_site_with_every_long_list_in_parts_resolve(tmp_path, mon
     monkeypatch.setattr(pages, "POLICY_INDEX_ROWS", 4)
     monkeypatch.setattr(agenda, "PAGE_ROWS", 25)
     monkeypatch.setattr(agenda, "FEED_TABLE_MAX_INSURERS", 0)
+    monkeypatch.setattr(portal_module, "COVERAGE_PART_INSURERS", 2)
     config = make_project(tmp_path, with_real_policies=True)
     build_site(config, tmp_path / "site")
     site = tmp_path / "site"
+    assert (site / "over" / "dekking" / "3" / "index.html").is_file()
     assert (site / "vergelijk" / "fysiotherapie-2026" / "deel-2" / "index.html").is_file()
     assert (site / "beleid" / "alle" / "3" / "index.html").is_file()
     assert (site / "agenda" / "alle" / "2" / "index.html").is_file()

@@ -33,6 +33,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import build_site
+from generator.render import portal as portal_module
 from generator.validate import load_catalog
 
 from .conftest import search_fragments
@@ -71,7 +72,10 @@ def builds(tmp_path_factory):
                 assert not missing, (f"the matrix fixture has no data for these text fields: {sorted(missing)}; "
                                      "add them to tests/fixtures/matrix/")
             out = root / "site"
-            build_site(config, out)
+            with pytest.MonkeyPatch.context() as mp:  # the coverage matrix in parts too: names in pagers
+                mp.setattr(portal_module, "COVERAGE_PART_INSURERS", 1)
+                build_site(config, out)
+            assert (out / "over" / "dekking" / "2" / "index.html").is_file()
             cache[family] = (out, placed)
         return cache[family]
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Sequence
 
 from markupsafe import Markup
 
@@ -84,17 +85,19 @@ class Coverage:
     rows: tuple[CoverageRow, ...]
 
 
-def coverage(catalog: Catalog) -> Coverage:
-    """Every insurer x every care-type family in use x every contract year from the oldest to
-    the newest encoded: full when a fully encoded policy covers that year, partial when only a
-    partly encoded one does, none when nothing is encoded."""
+def coverage(catalog: Catalog, insurers: Sequence[str] | None = None) -> Coverage:
+    """Every insurer (or those of ``insurers``) x every care-type family in use x every
+    contract year from the oldest to the newest encoded: full when a fully encoded policy
+    covers that year, partial when only a partly encoded one does, none when nothing is
+    encoded. Years and families are those of the whole catalog, for every part alike."""
     recs = list(catalog.policies.values())
     all_years = [y for r in recs for y in r.policy.contract_years]
     years = tuple(range(min(all_years), max(all_years) + 1)) if all_years else ()
     families = tuple(sorted({r.policy.family for r in recs}))
+    shown = insurers_by_name(catalog) if insurers is None else list(insurers)
     rows = []
     for family in families:
-        for iid in sorted(catalog.insurers, key=lambda i: catalog.insurers[i].short_name.lower()):
+        for iid in shown:
             line = lineage(catalog, iid, family)
             cells = {}
             for year in years:
@@ -104,6 +107,11 @@ def coverage(catalog: Catalog) -> Coverage:
                 cells[year] = CoverageCell(status, covering)
             rows.append(CoverageRow(iid, family, cells))
     return Coverage(years, families, tuple(rows))
+
+
+def insurers_by_name(catalog: Catalog) -> list[str]:
+    """Insurer ids in the order of their short names, as the coverage matrix lists them."""
+    return sorted(catalog.insurers, key=lambda i: catalog.insurers[i].short_name.lower())
 
 
 def care_type_scope(catalog: Catalog, rec: PolicyRecord) -> str:
@@ -146,11 +154,12 @@ def coverage_summary(catalog: Catalog) -> Markup:
     return Markup("\n".join(part for part in (_newest_line(catalog), text) if part))
 
 
-def coverage_html(catalog: Catalog, link) -> Markup:
-    """The coverage matrix as one table per care-type family (raw HTML, every value escaped).
+def coverage_html(catalog: Catalog, link, insurers: Sequence[str] | None = None) -> Markup:
+    """The coverage matrix as one table per care-type family (raw HTML, every value escaped),
+    of every insurer or of those of ``insurers``.
 
     ``link(rec)`` gives the URL of a policy page from the page the matrix is on."""
-    cov = coverage(catalog)
+    cov = coverage(catalog, insurers)
     out = [line for line in (_newest_line(catalog),) if line]
     head = "".join(f'<th scope="col">{y}</th>' for y in cov.years)
     for family in cov.families:

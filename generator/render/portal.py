@@ -14,8 +14,8 @@ from . import compare_pages
 from .compare import InsurerComparison, YearComparison, insurer_comparisons, year_comparisons
 from .compare_pages import compare_url, years_url
 from .dates import dutch_date
-from .freshness import coverage_html, coverage_summary, newest_data_date, stale_notices
-from .markup import MARKET_INSURERS, md_escape as md
+from .freshness import coverage_html, coverage_summary, insurers_by_name, newest_data_date, stale_notices
+from .markup import MARKET_INSURERS, md_escape as md, pager
 from .pages import page_link, policy_url, relative
 from .upcoming import upcoming, upcoming_list
 
@@ -23,6 +23,9 @@ GLOSSARY_DIR = "begrippen"
 # The home page lists every insurer (and shows the coverage matrix) up to about the size of
 # the market; beyond it, a summary and links, so the home page does not grow with the data.
 HOME_MAX_INSURERS = MARKET_INSURERS
+# The about page shows the whole coverage matrix up to the same size; beyond it, the matrix
+# comes in parts of this many insurers, each on a page of its own.
+COVERAGE_PART_INSURERS = MARKET_INSURERS
 
 
 def term_url(term_id: str) -> str:
@@ -220,15 +223,55 @@ class Portal:
         return "\n".join(lines) + "\n"
 
     # ------------------------------------------------------------------ about
+    def about_pages(self, intro: str) -> dict[str, str]:
+        """The about page; past ``COVERAGE_PART_INSURERS`` insurers its coverage matrix is a
+        summary and a pager, and the matrix comes in parts of that many insurers (by name),
+        each on its own page, so that no page grows with the data."""
+        insurers = insurers_by_name(self.catalog)
+        size = COVERAGE_PART_INSURERS
+        if len(insurers) <= size:
+            return {ABOUT: self.about_page(intro)}
+        chunks = [insurers[i:i + size] for i in range(0, len(insurers), size)]
+        urls = [coverage_part_url(n) for n in range(1, len(chunks) + 1)]
+        short = lambda iid: self.catalog.insurers[iid].short_name  # noqa: E731
+
+        def parts(page: str, current: int | None) -> str:
+            return str(pager(
+                "Delen van het overzicht",
+                f"Het overzicht telt {len(insurers)} verzekeraars, meer dan een telefoon prettig toont; "
+                f"het staat in delen van ten hoogste {size}, op naam:",
+                [(f"deel {n}: {short(chunk[0])} – {short(chunk[-1])}", None if n == current else page_link(page, url), "")
+                 for n, (url, chunk) in enumerate(zip(urls, chunks), start=1)]))
+
+        section = "\n".join(["## Wat is opgenomen", "", str(coverage_summary(self.catalog)), "", parts(ABOUT, None), ""])
+        pages = {ABOUT: _with_coverage(intro, section)}
+        for n, (url, chunk) in enumerate(zip(urls, chunks), start=1):
+            pages[url] = "\n".join([
+                f"# Wat is opgenomen: deel {n} van {len(chunks)}", "",
+                f"Per verzekeraar, zorgsoort en contractjaar: welk inkoopbeleid Inkoopwijzer kent, van "
+                f"{md(short(chunk[0]))} tot en met {md(short(chunk[-1]))} (op naam).", "",
+                parts(url, n), "",
+                str(coverage_html(self.catalog, lambda rec, url=url: page_link(url, policy_url(rec)), insurers=chunk)), "",
+                f"[Over Inkoopwijzer]({relative(url, ABOUT)})", ""])
+        return pages
+
     def about_page(self, intro: str) -> str:
         """The hand-written about page with the coverage matrix where it says
         ``<!-- inkoopwijzer:dekking -->`` (else at the end)."""
         matrix = "\n".join(["## Wat is opgenomen", "",
                             "Per verzekeraar, zorgsoort en contractjaar: welk inkoopbeleid Inkoopwijzer kent.", "",
                             str(coverage_html(self.catalog, lambda rec: page_link(ABOUT, policy_url(rec)))), ""])
-        if COVERAGE_MARK in intro:
-            return intro.replace(COVERAGE_MARK, matrix, 1)
-        return intro.rstrip() + "\n\n" + matrix
+        return _with_coverage(intro, matrix)
+
+
+def _with_coverage(intro: str, section: str) -> str:
+    if COVERAGE_MARK in intro:
+        return intro.replace(COVERAGE_MARK, section, 1)
+    return intro.rstrip() + "\n\n" + section
+
+
+def coverage_part_url(n: int) -> str:
+    return f"{COVERAGE_DIR}/{n}.md"
 
 
 def _with_notice(page: str, notice: str) -> str:
@@ -242,6 +285,7 @@ def _with_notice(page: str, notice: str) -> str:
 
 COVERAGE_MARK = "<!-- inkoopwijzer:dekking -->"
 ABOUT = "over.md"
+COVERAGE_DIR = "over/dekking"
 
 
 _WORD = re.compile(r"\w+")

@@ -18,7 +18,7 @@ from .agenda import agenda_pages
 from .ics import Feed, feeds, render_calendars
 from .opendata import render_open_data
 from .pages import render_pages
-from .portal import ABOUT, Portal, compare_url, years_url
+from .portal import Portal, compare_url, years_url
 from .upcoming import upcoming_files
 
 
@@ -98,7 +98,7 @@ def site_jobs(catalog: Catalog, home_intro: str, site_url: str,
         lambda: {"index.md": shared.portal.home_page(home_intro)},
     ]
     if about_intro is not None:
-        with_comparisons.append(lambda: {ABOUT: shared.portal.about_page(about_intro)})
+        with_comparisons.append(lambda: shared.portal.about_pages(about_intro))
     rest: list[Job] = [
         lambda: shared.portal.glossary_pages(),  # the glossary does not need the comparisons
         lambda: render_open_data(catalog),
