@@ -85,7 +85,6 @@ def test_policy_text_is_escaped_never_executed(project: Path, tmp_path: Path):
 
 def test_build_date_comes_from_the_data_not_the_clock(project: Path, tmp_path: Path, monkeypatch):
     """mkdocs stamps the build date (e.g. in sitemap.xml.gz); it must follow the data."""
-    import gzip
     import struct
 
     from generator.validate import load_catalog

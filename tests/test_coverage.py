@@ -12,7 +12,6 @@ without them the source checks are skipped, never faked.
 """
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
