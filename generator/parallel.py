@@ -8,8 +8,9 @@ computes the first group meanwhile. Results come back per group, in the order of
 the output does not depend on which process finished first.
 
 Forking a process that runs other threads is unsafe (a lock held by another thread stays held
-in the child forever; Python 3.12 warns about it), so with more than one thread alive, as in
-``serve``, or with one core, or ``INKOOPWIJZER_JOBS=1``, every group runs here, in order.
+in the child forever; Python 3.12 warns about it), so with more than one thread alive, or with
+one core, or ``INKOOPWIJZER_JOBS=1``, every group runs here, in order. A development server
+runs threads: ``serve`` therefore generates in a ``Helper``, a process forked before them.
 """
 from __future__ import annotations
 

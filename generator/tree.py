@@ -22,9 +22,9 @@ from typing import Union
 from .errors import InkoopwijzerError
 from .escape import terminal
 from .model import Catalog
+from .parallel import run_groups, worker_count
 from .render.checker import PYODIDE_FILES, checker_files, pyodide_dir
 from .render.method import omissions_section
-from .parallel import run_groups, worker_count
 from .render.site import Job, collect, served_as, site_jobs
 
 # A file of the tree: text, bytes, or a file to copy (the large runtime files).
