@@ -84,6 +84,8 @@ def test_serve_says_where_and_when_and_reloads_an_open_page(server: Server, tmp_
     server.wait_for("Documentation built in")
     assert server.wait_for("Serving on").endswith(f"Serving on {server.url}")  # type: ignore[attr-defined]
     assert "Traceback" not in "\n".join(server.lines)
+    helpers = _children(server.proc.pid)  # the generation's helper process, forked at the start
+    assert len(helpers) == 1, helpers
 
     with browser() as b:
         page = b.new_page()
@@ -104,6 +106,19 @@ def test_serve_says_where_and_when_and_reloads_an_open_page(server: Server, tmp_
                    timeout=30)
         assert page.evaluate("window.__beforeEdit === undefined"), "the page did not reload itself"
         assert not [e for e in errors if "Content Security Policy" in e], errors
+    assert _children(server.proc.pid) == helpers  # the same helper served the reload
+    server.stop()
+    from .test_parallel import _assert_gone
+
+    _assert_gone(helpers[0])  # and it ends with the session
+
+
+def _children(pid: int) -> list[int]:
+    """The processes ``pid`` started (Linux: /proc), e.g. serve's helper process."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return sorted(found)
 
 
 def test_a_preview_of_one_insurer_holds_its_policies_only(tmp_path: Path):
