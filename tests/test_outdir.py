@@ -215,6 +215,13 @@ def sites(tmp_path_factory):
     return project, root / "ref-old", old, new, duration
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """The build starts with Ctrl+C's default action, as from a terminal: a test run started
+    in the background (``cmd &`` without job control) passes SIGINT on as ignored, and Python
+    keeps an ignored SIGINT ignored, so the SIGINT cases would test nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_sigterm_sigint_and_sighup_at_any_moment_leave_a_complete_site(sites, tmp_path: Path):
     project, old_site, old, new, duration = sites
     rng = random.Random(12)
@@ -226,7 +233,8 @@ def test_sigterm_sigint_and_sighup_at_any_moment_leave_a_complete_site(sites, tm
         sig = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)[i % 3]  # CI cancel, Ctrl+C, a closed terminal
         env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, PYTHONPATH=str(REPO))
         running = subprocess.Popen([sys.executable, "-m", "generator", "build", "--out", str(out)], cwd=project,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                                   preexec_fn=_ctrl_c_as_in_a_terminal)
         time.sleep(moment)
         running.send_signal(sig)
         _, err = running.communicate(timeout=120)
@@ -269,7 +277,8 @@ def test_a_signal_while_the_search_index_is_built_leaves_the_old_site_and_no_pro
     shutil.copytree(old_site, out, symlinks=True)
     env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, PYTHONPATH=str(REPO))
     running = subprocess.Popen([sys.executable, "-m", "generator", "build", "--out", str(out)], cwd=project,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                               preexec_fn=_ctrl_c_as_in_a_terminal)
     deadline = time.monotonic() + 120
     while not _pagefind_running(tmp_path, binary_only=True) and running.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
