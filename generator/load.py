@@ -348,6 +348,12 @@ def remember_parsed_files() -> None:
         _parsed = {}
 
 
+def parsed_digest(display: str) -> bytes | None:
+    """The digest of a remembered file's bytes, by its display name (None: not remembered)."""
+    known = _parsed.get(display) if _parsed is not None else None
+    return known[0] if known is not None else None
+
+
 def load_file(path: Path, display: str | None = None, *, within: Path | None = None) -> Document:
     """Read and parse one YAML file; errors name ``display`` (default: the path).
 

@@ -41,12 +41,13 @@ class Helper:
     kernel when the parent dies.
     """
 
-    def __init__(self, function: Callable[..., T]):
+    def __init__(self, function: Callable[..., T], idle: Callable[[], object] | None = None):
+        """``idle``: run after each reply is sent (housekeeping while the parent has its answer)."""
         if not can_fork():
             raise RuntimeError("a helper process must be forked before any other thread starts")
         request_read, request_write = os.pipe()
         reply_read, reply_write = os.pipe()
-        pid = _forked(lambda: _answer(function, request_read, reply_write), close=(request_write, reply_read))
+        pid = _forked(lambda: _answer(function, request_read, reply_write, idle), close=(request_write, reply_read))
         os.close(request_read)
         os.close(reply_write)
         self.pid = pid
@@ -183,7 +184,8 @@ def _work(group: Sequence[Callable[[], T]], write_end: int) -> int:
     return 0
 
 
-def _answer(function: Callable[..., T], request_read: int, reply_write: int) -> int:
+def _answer(function: Callable[..., T], request_read: int, reply_write: int,
+            idle: Callable[[], object] | None = None) -> int:
     """The helper's loop: one reply per request, until the parent closes the requests."""
     if hasattr(signal, "SIGINT"):  # Ctrl+C is the parent's; the parent stops the helper
         signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -199,6 +201,8 @@ def _answer(function: Callable[..., T], request_read: int, reply_write: int) -> 
                 reply = ("error", _picklable(exc), traceback.format_exc())
             pickle.dump(reply, replies, protocol=pickle.HIGHEST_PROTOCOL)
             replies.flush()
+            if idle is not None:
+                idle()
 
 
 def _picklable(exc: BaseException) -> BaseException:

@@ -26,7 +26,9 @@ from .errors import InkoopwijzerError
 from .escape import terminal
 from .load import remember_parsed_files
 from .parallel import Helper, can_fork
-from .tree import TreeUpdate, docs_tree, write_tree
+from .render import memo
+from .tree import Content, TreeUpdate, docs_tree, write_tree
+from .validate import collect_frozen_garbage
 
 HOOK = Path(__file__).with_name("mkdocs_hooks.py")
 log = logging.getLogger("mkdocs.plugins.inkoopwijzer")
@@ -43,9 +45,11 @@ class LiveTree:
         self.only_insurers = only_insurers
         self.inputs = (_policies_dir(config_file), hand_written_dir(config_file))
         self._seen: Fingerprint | None = None
+        self._written: dict[str, Content] = {}  # what the last generation wrote (in the helper)
         remember_parsed_files()  # a refresh parses only the YAML files whose bytes changed
+        memo.remember()  # ... and renders only the pieces whose inputs changed
         # without a helper (another thread runs already), the generation runs here, in one process
-        self._helper = Helper(self._generate) if can_fork() else None
+        self._helper = Helper(self._generate, idle=collect_frozen_garbage) if can_fork() else None
 
     def fingerprint(self, site_url: str) -> Fingerprint:
         """Every input file's path, size and modification time (cheap: nothing is read)."""
@@ -64,17 +68,26 @@ class LiveTree:
         if seen == self._seen:
             return None
         start = time.perf_counter()
-        update = self._helper.call(site_url) if self._helper else self._generate(site_url)
+        if self._helper:
+            update = self._helper.call(site_url)
+        else:
+            collect_frozen_garbage()  # what the helper does between reloads
+            update = self._generate(site_url)
         self._seen = seen
-        log.info("Generated the docs tree in %.2f seconds: %d file(s) rewritten, %d removed, %d unchanged",
-                 time.perf_counter() - start, len(update.written), len(update.removed), update.unchanged)
+        log.info("Generated the docs tree in %.2f seconds: %d file(s) rewritten, %d removed, %d unchanged "
+                 "(%d of %d rendered pieces kept from the last reload)", time.perf_counter() - start,
+                 len(update.written), len(update.removed), update.unchanged, *update.reused)
         return update
 
     def _generate(self, site_url: str) -> TreeUpdate:
         """Validate, generate and write the tree (in the helper process when there is one)."""
         catalog, _ = validated_catalog(self.config_file, self.only_insurers)
         files = docs_tree(catalog, hand_written_dir(self.config_file), self.config_file.resolve().parent, site_url)
-        return write_tree(files, self.tree)
+        written, self._written = self._written, {}  # a write that fails halfway is not trusted
+        update = write_tree(files, self.tree, written)
+        update.reused = memo.round_counts()
+        self._written = files
+        return update
 
     def close(self) -> None:
         """Stop the helper process (the session ends)."""

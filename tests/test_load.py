@@ -81,29 +81,32 @@ def test_loading_the_catalog_leaves_no_cyclic_garbage():
     assert gc.collect() < 50
 
 
-def test_a_later_load_frees_the_cyclic_garbage_the_last_freeze_held():
-    """``serve`` loads the catalog at every reload. What a freeze holds is never collected, so
-    each load collects what the previous freeze held before it loads and freezes again:
-    otherwise the garbage of every reload (the builder's, the renderers') would stay for good."""
+def test_a_reload_does_not_walk_the_frozen_objects_and_the_helper_frees_their_garbage():
+    """``serve`` loads the catalog at every reload. A load collects only what is not frozen
+    (walking every frozen object took 3.4 s per reload at market scale); the cyclic garbage
+    that frozen objects become is freed by ``collect_frozen_garbage``, which serve's helper
+    runs after each reload's answer, and what lives is frozen again."""
     import gc
     import weakref
 
-    from generator.validate import load_catalog
+    from generator.validate import collect_frozen_garbage, load_catalog
     from tests.conftest import REPO
 
     class Cycle:
         pass
 
     load_catalog(REPO / "policies", "policies")  # the session's first load: a freeze
-    gc.disable()  # no collection may free it by chance before the next load
+    gc.disable()  # no collection may free it by chance
     try:
         garbage = Cycle()
         garbage.itself = garbage
         watch = weakref.ref(garbage)
-        del garbage
-        gc.freeze()  # held by a freeze, as a load's freeze holds what exists then
+        gc.freeze()  # alive when frozen, as the last reload's catalog was
+        del garbage  # ... and garbage now
+        load_catalog(REPO / "policies", "policies")  # the next reload leaves the frozen objects alone
         assert watch() is not None
-        load_catalog(REPO / "policies", "policies")  # the next reload
+        collect_frozen_garbage()
         assert watch() is None
+        assert gc.get_freeze_count() > 0
     finally:
         gc.enable()

@@ -192,6 +192,30 @@ def _check_a_helper_answers_in_its_own_process_and_keeps_its_state():
     _assert_gone(first_pid)
 
 
+def _check_a_helper_does_its_idle_work_after_each_answer(folder: str):
+    log = Path(folder) / "idle.log"
+
+    def answer(n: int) -> int:
+        with log.open("a") as fh:
+            fh.write(f"call {n}\n")
+        return n
+
+    def idle() -> None:
+        with log.open("a") as fh:
+            fh.write("idle\n")
+
+    helper = parallel.Helper(answer, idle=idle)
+    try:
+        assert helper.call(1) == 1
+        assert helper.call(2) == 2  # the idle work of the first call ran before the second
+        deadline = time.monotonic() + 30
+        while log.read_text().count("idle") < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        helper.close()
+    assert log.read_text().splitlines() == ["call 1", "idle", "call 2", "idle"]
+
+
 def _check_a_helper_raises_the_error_of_its_call_and_goes_on():
     from generator.errors import DataError, Problem
 
@@ -258,6 +282,10 @@ def test_a_worker_that_dies_is_reported():
 
 def test_a_helper_answers_in_its_own_process_and_keeps_its_state():
     _isolated(_check_a_helper_answers_in_its_own_process_and_keeps_its_state)
+
+
+def test_a_helper_does_its_idle_work_after_each_answer(tmp_path: Path):
+    _isolated(_check_a_helper_does_its_idle_work_after_each_answer, str(tmp_path))
 
 
 def test_a_helper_raises_the_error_of_its_call_and_goes_on():

@@ -15,7 +15,8 @@ from __future__ import annotations
 from datetime import date
 
 from ..escape import html as escape
-from ..model import Catalog
+from ..model import Catalog, PolicyRecord
+from . import memo
 from .dates import dutch_date, when_sort_key, when_text
 from .ics import Feed, deadline_care_types, event_path, feeds
 from .pages import ACTORS, AUDIENCES, CHANNELS, NOTE_KINDS, page_link, policy_url, relative
@@ -51,40 +52,48 @@ def part_path(number: int) -> str:
 def agenda_rows(catalog: Catalog) -> list[tuple[str, str]]:
     """Every deadline as (ISO date it sorts on, table row), in date order; links relative to
     the agenda's folder."""
-    page = AGENDA
     rows = []
     for rec in catalog.sorted_policies():
-        ins = catalog.insurers[rec.insurer_id]
-        notes = {n.id: n for n in rec.policy.source_notes}
-        for dl in rec.policy.deadlines:
-            cts = deadline_care_types(rec, dl)
-            day = when_sort_key(dl.when)
-            relative_moment = dl.when.kind == "relative"
-            ics = str(relative(page, event_path(rec, dl.id)))
-            ics_cell = ("–" if relative_moment else
-                        f'<a href="{escape(ics)}" download aria-label=".ics (agenda-item): {escape(dl.action)}">.ics</a>')
-            what = f'<a href="{escape(page_link(page, policy_url(rec), dl.id))}">{escape(dl.action)}</a>'
-            if dl.note and dl.note in notes:
-                what += (f' <a class="iw-note-flag" href="{escape(page_link(page, policy_url(rec), dl.note))}">'
-                         f'let op: bronopmerking ({escape(NOTE_KINDS[notes[dl.note].kind])})</a>')
-            who = escape(ACTORS[dl.actor]) + (f", via {escape(', '.join(CHANNELS[c] for c in dl.channel))}"
-                                              if dl.channel else "")
-            rows.append((day, rec.key, dl.id, (
-                f'<tr id="{escape(rec.key.replace("/", "-"))}-{escape(dl.id)}" '
-                f'data-date="{"" if relative_moment else day.isoformat()}" '
-                f'data-verzekeraar="{escape(rec.insurer_id)}" data-zorgsoort=" {" ".join(cts)} " '
-                f'data-doelgroep=" {" ".join(dl.audience)} " data-actor="{dl.actor}">'
-                + _cell("Wanneer", escape(when_text(dl.when)), data_sort=day.isoformat())
-                + _cell("Wat", what)
-                + _cell("Verzekeraar", escape(ins.short_name))
-                + _cell("Zorgsoort", escape(", ".join(catalog.care_types[c].name for c in cts)))
-                + _cell("Wie en via", who)
-                + _cell("Voor", escape(", ".join(AUDIENCES[a] for a in dl.audience)))
-                + _cell("Contractjaar", str(dl.contract_year), data_sort=str(dl.contract_year))
-                + _cell("Agenda", ics_cell)
-                + "</tr>")))
+        key = ("agenda-rows", memo.context(catalog), rec.key, memo.policy(rec)) if memo.active() else None
+        rows.extend(memo.cached(key, lambda: _policy_rows(catalog, rec)))
     rows.sort()
     return [(r[0].isoformat(), r[3]) for r in rows]
+
+
+def _policy_rows(catalog: Catalog, rec: PolicyRecord) -> list[tuple[date, str, str, str]]:
+    """One policy's deadlines as (day, policy, deadline id, table row)."""
+    page = AGENDA
+    rows = []
+    ins = catalog.insurers[rec.insurer_id]
+    notes = {n.id: n for n in rec.policy.source_notes}
+    for dl in rec.policy.deadlines:
+        cts = deadline_care_types(rec, dl)
+        day = when_sort_key(dl.when)
+        relative_moment = dl.when.kind == "relative"
+        ics = str(relative(page, event_path(rec, dl.id)))
+        ics_cell = ("–" if relative_moment else
+                    f'<a href="{escape(ics)}" download aria-label=".ics (agenda-item): {escape(dl.action)}">.ics</a>')
+        what = f'<a href="{escape(page_link(page, policy_url(rec), dl.id))}">{escape(dl.action)}</a>'
+        if dl.note and dl.note in notes:
+            what += (f' <a class="iw-note-flag" href="{escape(page_link(page, policy_url(rec), dl.note))}">'
+                     f'let op: bronopmerking ({escape(NOTE_KINDS[notes[dl.note].kind])})</a>')
+        who = escape(ACTORS[dl.actor]) + (f", via {escape(', '.join(CHANNELS[c] for c in dl.channel))}"
+                                          if dl.channel else "")
+        rows.append((day, rec.key, dl.id, (
+            f'<tr id="{escape(rec.key.replace("/", "-"))}-{escape(dl.id)}" '
+            f'data-date="{"" if relative_moment else day.isoformat()}" '
+            f'data-verzekeraar="{escape(rec.insurer_id)}" data-zorgsoort=" {" ".join(cts)} " '
+            f'data-doelgroep=" {" ".join(dl.audience)} " data-actor="{dl.actor}">'
+            + _cell("Wanneer", escape(when_text(dl.when)), data_sort=day.isoformat())
+            + _cell("Wat", what)
+            + _cell("Verzekeraar", escape(ins.short_name))
+            + _cell("Zorgsoort", escape(", ".join(catalog.care_types[c].name for c in cts)))
+            + _cell("Wie en via", who)
+            + _cell("Voor", escape(", ".join(AUDIENCES[a] for a in dl.audience)))
+            + _cell("Contractjaar", str(dl.contract_year), data_sort=str(dl.contract_year))
+            + _cell("Agenda", ics_cell)
+            + "</tr>")))
+    return rows
 
 
 def feed_rows(catalog: Catalog, site_url: str, kinds: frozenset[str] | None = None,

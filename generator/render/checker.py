@@ -21,6 +21,7 @@ from ..errors import InkoopwijzerError
 from ..escape import json_text
 from ..model import Catalog
 from ..npm import npm_path
+from . import memo
 
 PACKAGE = Path(__file__).resolve().parent.parent
 # Published as they come from the npm package; python_stdlib.zip is published pruned, and the
@@ -100,17 +101,28 @@ def checker_files(catalog: Catalog, pyodide: Path, site_url: str) -> dict[str, s
         "assets/pyodide/python_stdlib.zip": stdlib,
         "assets/javascripts/checker-config.mjs": worker_config(pyodide, stdlib),
     }
+    digests: dict[str, bytes] = {}
     for key, policies in parts.items():
-        files[f"{SCOPE_DIR}/{key}.json"] = _json({"scope": key, "policies": policies})
-    files.update(_start_files(index, parts, files))
+        # a scope's file holds its policies' data only: in a serve session it is kept while they are
+        inputs = ("scope-file", key, memo.policies([catalog.policies[p["id"]] for p in policies])) \
+            if memo.active() else None
+        text, digests[key] = memo.cached(inputs, lambda: _json_and_digest({"scope": key, "policies": policies}))
+        files[f"{SCOPE_DIR}/{key}.json"] = text
+    files.update(_start_files(index, parts, files, digests))
     return files
+
+
+def _json_and_digest(data) -> tuple[str, bytes]:
+    text = _json(data)
+    return text, hashlib.sha256(text.encode("utf-8")).digest()
 
 
 # The engine's first answer per scope, by a digest of everything it was computed from.
 _first_answers: dict[bytes, str] = {}
 
 
-def _start_files(index: dict, parts: dict[str, list], files: dict[str, str | bytes]) -> dict[str, str]:
+def _start_files(index: dict, parts: dict[str, list], files: dict[str, str | bytes],
+                 digests: dict[str, bytes]) -> dict[str, str]:
     """The engine's first answer (empty profile) per scope, computed on exactly what the
     browser loads for that scope: the index and the scope's file.
 
@@ -126,7 +138,7 @@ def _start_files(index: dict, parts: dict[str, list], files: dict[str, str | byt
     for ct, year, insurers in scopes_of(index):
         key = scopes.scope_key(ct, year)
         digest = base.copy()
-        digest.update(files[f"{SCOPE_DIR}/{key}.json"].encode("utf-8"))
+        digest.update(digests[key])  # the digest of the scope's file
         found = _first_answers.get(digest.digest())
         if found is None:
             view = scopes.view(index, {p["id"]: p for p in parts[key]})

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..model import Catalog, PolicyRecord
+from . import memo
 from .criteria import Cond, conditions, number, prune
 from .dates import when_text
 
@@ -285,29 +286,34 @@ class InsurerComparison:
 
 def insurer_comparisons(catalog: Catalog) -> list[InsurerComparison]:
     """One page per care type and contract year that at least one policy covers."""
-    keys: set[tuple[str, int]] = set()
-    for rec in catalog.policies.values():
+    clusters: dict[tuple[str, int], list[PolicyRecord]] = {}
+    for rec in catalog.sorted_policies():
         for ct in rec.policy.care_types:
             for year in rec.policy.contract_years:
-                keys.add((ct, year))
+                clusters.setdefault((ct, year), []).append(rec)
+    out = []
+    for (ct, year), recs in sorted(clusters.items()):
+        key = ("insurer-comparison", memo.context(catalog), ct, year,
+               memo.with_continued(catalog, recs)) if memo.active() else None
+        out.append(memo.cached(key, lambda: _insurer_comparison(catalog, ct, year, recs)))
+    return out
+
+
+def _insurer_comparison(catalog: Catalog, ct: str, year: int, recs: list[PolicyRecord]) -> InsurerComparison:
+    """``recs``: the policies that cover the care type in the year, by key."""
     theme_rows = [(t.id, t.label) for t in sorted(catalog.themes.values(), key=lambda t: (t.order, t.id))]
     rows = FIRST_ROWS + theme_rows + LAST_ROWS
-    out = []
-    for ct, year in sorted(keys):
-        recs = [r for r in catalog.sorted_policies()
-                if ct in r.policy.care_types and year in r.policy.contract_years]
-        # one column per insurer: prefer a full policy over a partial one
-        best: dict[str, PolicyRecord] = {}
-        for r in recs:
-            cur = best.get(r.insurer_id)
-            if cur is None or (cur.policy.completeness == "partial" and r.policy.completeness == "full"):
-                best[r.insurer_id] = r
-        chosen = [r for _, r in sorted(best.items())]
-        columns = [column_for(catalog, r, ct, year) for r in chosen]
-        used = [(rid, label) for rid, label in rows if any(rid in c.rules for c in columns)]
-        ladders = [ladder_for(catalog, r, ct, year) for r in chosen]
-        out.append(InsurerComparison(ct, year, columns, used, ladders))
-    return out
+    # one column per insurer: prefer a full policy over a partial one
+    best: dict[str, PolicyRecord] = {}
+    for r in recs:
+        cur = best.get(r.insurer_id)
+        if cur is None or (cur.policy.completeness == "partial" and r.policy.completeness == "full"):
+            best[r.insurer_id] = r
+    chosen = [r for _, r in sorted(best.items())]
+    columns = [column_for(catalog, r, ct, year) for r in chosen]
+    used = [(rid, label) for rid, label in rows if any(rid in c.rules for c in columns)]
+    ladders = [ladder_for(catalog, r, ct, year) for r in chosen]
+    return InsurerComparison(ct, year, columns, used, ladders)
 
 
 # --------------------------------------------------------------------------- across years
@@ -558,37 +564,44 @@ def year_comparisons(catalog: Catalog) -> list[YearComparison]:
         if len(recs) < 2:
             continue
         recs.sort(key=lambda r: (r.policy.period.start, r.key))
-        per = [_versions(catalog, r) for r in recs]
-        keys: list[str] = []
-        for items in per:
-            keys.extend(k for k in items if k not in keys)
-        rows = []
-        for key in keys:
-            label = next(items[key][0] for items in reversed(per) if key in items)
-            cells: list[YearCell] = []
-            for i, (rec, items) in enumerate(zip(recs, per)):
-                partial = rec.policy.completeness == "partial"
-                cur = items[key][1] if key in items else None
-                j = _previous(recs, per, key, i)
-                prev = per[j][key][1] if j is not None else None
-                against = recs[j].year_label if j is not None and j < i - 1 else ""
-                marks: list[Mark] = []
-                if cur is None:
-                    state = "unknown" if partial else "absent"
-                    if i > 0 and key in per[i - 1]:
-                        marks.append(Mark("maybe-removed" if partial else "removed", "onderdeel"))
-                    elif prev is not None and not partial:
-                        marks.append(Mark("removed", "onderdeel"))  # since a year before a partial one
-                    cells.append(YearCell(state, None, tuple(marks), against=against if marks else ""))
-                    continue
-                if i > 0 and prev is None:
-                    prev_partial = recs[i - 1].policy.completeness == "partial"
-                    marks.append(Mark("maybe-added" if prev_partial else "added", "onderdeel"))
-                elif prev is not None:
-                    marks.extend(diff_versions(prev, cur))
-                cells.append(YearCell("present", cur, tuple(marks), _source_changes(rec, cur.anchor),
-                                      against=against if marks else ""))
-            rows.append(YearRow(key, label, tuple(cells)))
-        rows = [_with_regroups(row, per, recs) for row in rows]
-        out.append(YearComparison(insurer_id, family, recs, rows))
+        key = ("year-comparison", memo.context(catalog), insurer_id, family,
+               memo.with_continued(catalog, recs)) if memo.active() else None
+        out.append(memo.cached(key, lambda: _year_comparison(catalog, insurer_id, family, recs)))
     return out
+
+
+def _year_comparison(catalog: Catalog, insurer_id: str, family: str, recs: list[PolicyRecord]) -> YearComparison:
+    """``recs``: the insurer's policies of the family, oldest first."""
+    per = [_versions(catalog, r) for r in recs]
+    keys: list[str] = []
+    for items in per:
+        keys.extend(k for k in items if k not in keys)
+    rows = []
+    for key in keys:
+        label = next(items[key][0] for items in reversed(per) if key in items)
+        cells: list[YearCell] = []
+        for i, (rec, items) in enumerate(zip(recs, per)):
+            partial = rec.policy.completeness == "partial"
+            cur = items[key][1] if key in items else None
+            j = _previous(recs, per, key, i)
+            prev = per[j][key][1] if j is not None else None
+            against = recs[j].year_label if j is not None and j < i - 1 else ""
+            marks: list[Mark] = []
+            if cur is None:
+                state = "unknown" if partial else "absent"
+                if i > 0 and key in per[i - 1]:
+                    marks.append(Mark("maybe-removed" if partial else "removed", "onderdeel"))
+                elif prev is not None and not partial:
+                    marks.append(Mark("removed", "onderdeel"))  # since a year before a partial one
+                cells.append(YearCell(state, None, tuple(marks), against=against if marks else ""))
+                continue
+            if i > 0 and prev is None:
+                prev_partial = recs[i - 1].policy.completeness == "partial"
+                marks.append(Mark("maybe-added" if prev_partial else "added", "onderdeel"))
+            elif prev is not None:
+                marks.extend(diff_versions(prev, cur))
+            cells.append(YearCell("present", cur, tuple(marks), _source_changes(rec, cur.anchor),
+                                  against=against if marks else ""))
+        rows.append(YearRow(key, label, tuple(cells)))
+    rows = [_with_regroups(row, per, recs) for row in rows]
+    return YearComparison(insurer_id, family, recs, rows)

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from ..engine import deadlines as rules
 from ..engine import ical
 from ..model import Catalog, PolicyRecord
+from . import memo
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 PRODID = "-//Inkoopwijzer//Deadlines zorginkoop//NL"
@@ -71,15 +72,23 @@ def occurrences(catalog: Catalog, site_url: str) -> list[Occurrence]:
     out: list[Occurrence] = []
     names = lookups(catalog)
     for rec in catalog.sorted_policies():
-        by_id = {dl.id: dl for dl in rec.policy.deadlines}
-        for occ in rules.occurrences(names, catalog.policy_json(rec), site_url):
-            stamp = datetime.combine(date.fromisoformat(occ["stamp"]), time(0, 0), tzinfo=timezone.utc)
-            rrule = dict(occ["rrule"]) if occ["rrule"] else None
-            if rrule and "UNTIL" in rrule:
-                rrule["UNTIL"] = date.fromisoformat(rrule["UNTIL"])
-            out.append(Occurrence(occ["uid"], rec, by_id[occ["deadline"]], occ["part"], _moment(occ["start"]),
-                                  _moment(occ["end"]) if occ["end"] else None, occ["summary"], occ["description"],
-                                  tuple(occ["care_types"]), occ["sequence"], stamp, occ["url"], rrule, occ))
+        key = ("occurrences", memo.context(catalog), site_url, rec.key, memo.policy(rec)) if memo.active() else None
+        out.extend(memo.cached(key, lambda: _policy_occurrences(names, catalog, rec, site_url)))
+    return out
+
+
+def _policy_occurrences(names: dict[str, Any], catalog: Catalog, rec: PolicyRecord,
+                        site_url: str) -> list[Occurrence]:
+    out: list[Occurrence] = []
+    by_id = {dl.id: dl for dl in rec.policy.deadlines}
+    for occ in rules.occurrences(names, catalog.policy_json(rec), site_url):
+        stamp = datetime.combine(date.fromisoformat(occ["stamp"]), time(0, 0), tzinfo=timezone.utc)
+        rrule = dict(occ["rrule"]) if occ["rrule"] else None
+        if rrule and "UNTIL" in rrule:
+            rrule["UNTIL"] = date.fromisoformat(rrule["UNTIL"])
+        out.append(Occurrence(occ["uid"], rec, by_id[occ["deadline"]], occ["part"], _moment(occ["start"]),
+                              _moment(occ["end"]) if occ["end"] else None, occ["summary"], occ["description"],
+                              tuple(occ["care_types"]), occ["sequence"], stamp, occ["url"], rrule, occ))
     return out
 
 
@@ -147,6 +156,14 @@ def render_calendars(catalog: Catalog, site_url: str, all_feeds: list[Feed] | No
     files: dict[str, bytes] = {}
     cache: dict[str, str] = {}
     all_feeds = all_feeds if all_feeds is not None else feeds(catalog, site_url)
+    if memo.active():  # each policy's events as written at an earlier reload (the same inputs)
+        by_policy: dict[str, list[Occurrence]] = {}
+        for occ in all_feeds[0].occurrences:
+            by_policy.setdefault(occ.rec.key, []).append(occ)
+        for key, occs in by_policy.items():
+            rec = catalog.policies[key]
+            cache.update(memo.cached(("events", memo.context(catalog), site_url, key, memo.policy(rec)),
+                                     lambda: {o.uid: ical.event(o.raw) for o in occs if o.raw is not None}))
     for feed in all_feeds:
         files[feed.path] = calendar(feed.name, feed.description, list(feed.occurrences), catalog, cache)
     by_deadline: dict[tuple[str, str], list[Occurrence]] = {}

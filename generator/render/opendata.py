@@ -9,6 +9,7 @@ from typing import Any
 from ..escape import json_text
 from ..model import Catalog
 from ..schema_export import schemas
+from . import memo
 
 
 def _dump(data: Any) -> str:
@@ -19,7 +20,8 @@ def render_open_data(catalog: Catalog) -> dict[str, str]:
     files: dict[str, str] = {}
     index = []
     for rec in catalog.sorted_policies():
-        files[f"data/beleid/{rec.key}.json"] = _dump(catalog.policy_json(rec))
+        key = ("policy-json", rec.key, memo.policy(rec)) if memo.active() else None  # the policy alone
+        files[f"data/beleid/{rec.key}.json"] = memo.cached(key, lambda: _dump(catalog.policy_json(rec)))
         p = rec.policy
         index.append({
             "id": rec.key, "insurer": rec.insurer_id, "title": p.title, "family": p.family,
@@ -32,6 +34,13 @@ def render_open_data(catalog: Catalog) -> dict[str, str]:
         "policies": index,
         "insurers": {k: v.model_dump(mode="json", exclude_none=True) for k, v in sorted(catalog.insurers.items())},
     })
+    files.update(memo.cached(("registry-json", memo.context(catalog)) if memo.active() else None,
+                             lambda: _registries_and_schemas(catalog)))
+    return files
+
+
+def _registries_and_schemas(catalog: Catalog) -> dict[str, str]:
+    files: dict[str, str] = {}
     for kind, items in sorted(catalog.registries.items()):
         files[f"data/registry/{kind}.json"] = _dump(
             [item.model_dump(mode="json", exclude_none=True) for _, item in sorted(items.items())])

@@ -6,6 +6,7 @@ escaped by default (``finalize``): policy text can never become markup.
 """
 from __future__ import annotations
 
+import functools
 import posixpath
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from ..escape import html as escape
 from ..model import Catalog, PolicyRecord, iter_criteria
 from .criteria import CriterionText, describe, number
 from .dates import dutch_date, when_sort_key, when_text
+from . import memo
 from .freshness import newer_policy_notice, stale_notice, stale_notices
 from .markup import link, md_attr, md_escape, pager, safe_url
 from .subscribe import subscribe_links
@@ -314,12 +316,50 @@ class PageRenderer:
     def render_all(self) -> dict[str, str]:
         pages: dict[str, str] = {}
         for rec in self.catalog.sorted_policies():
-            pages[policy_url(rec)] = self.policy_page(rec)
+            pages[policy_url(rec)] = memo.cached(self._policy_page_inputs(rec), lambda: self.policy_page(rec))
         for insurer_id in sorted(self.catalog.insurers):
-            pages[insurer_url(insurer_id)] = self.insurer_page(insurer_id)
-        pages.update(self.policy_index_pages())
+            pages[insurer_url(insurer_id)] = memo.cached(
+                self._insurer_page_inputs(insurer_id), lambda: self.insurer_page(insurer_id))
+        pages.update(memo.cached(self._policy_index_inputs(), self.policy_index_pages))
         pages["verzekeraars/index.md"] = self.insurer_index()
         return pages
+
+    # What each page reads, for a serve session's memo (``memo``; called only when it is on).
+    def _feeds_of(self, insurer_id: str) -> tuple[str, ...]:
+        return self._insurer_feeds.get(insurer_id, ())
+
+    @functools.cached_property
+    def _insurer_feeds(self) -> dict[str, tuple[str, ...]]:
+        """The feeds of each insurer (the links a policy or insurer page shows)."""
+        out: dict[str, list[str]] = {}
+        for path in sorted(self.feed_paths):
+            parts = path.split("/")
+            if len(parts) == 2 and parts[1].endswith(".ics"):
+                out.setdefault(parts[1][:-4], []).append(path)
+            elif len(parts) == 3:
+                out.setdefault(parts[1], []).append(path)
+        return {insurer_id: tuple(paths) for insurer_id, paths in out.items()}
+
+    def _policy_page_inputs(self, rec: PolicyRecord) -> Any:
+        if not memo.active():
+            return None
+        continued = [self.catalog.policies[cont.policy] for cont in rec.policy.continues]
+        return ("policy-page", memo.context(self.catalog), self.site_url, rec.key,
+                memo.policies(self.catalog.family_policies(rec.insurer_id, rec.policy.family)),
+                memo.policies(continued), tuple(self.related.get(rec.key, ())), self._feeds_of(rec.insurer_id))
+
+    def _insurer_page_inputs(self, insurer_id: str) -> Any:
+        if not memo.active():
+            return None
+        return ("insurer-page", memo.context(self.catalog), self.site_url, insurer_id,
+                memo.policies(self.catalog.policies_of(insurer_id)), self._feeds_of(insurer_id))
+
+    def _policy_index_inputs(self) -> Any:
+        if not memo.active():
+            return None
+        return ("policy-index", memo.context(self.catalog),
+                tuple((r.key, r.policy.title, r.policy.period, tuple(r.policy.care_types), r.policy.completeness)
+                      for r in self.catalog.sorted_policies()))
 
     def policy_page(self, rec: PolicyRecord) -> str:
         p = rec.policy

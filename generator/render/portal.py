@@ -10,7 +10,7 @@ import re
 from typing import Any, Iterable
 
 from ..model import Catalog, PolicyRecord
-from . import compare_pages
+from . import compare_pages, memo
 from .compare import InsurerComparison, YearComparison, insurer_comparisons, year_comparisons
 from .compare_pages import compare_url, years_url
 from .dates import dutch_date
@@ -61,6 +61,26 @@ class Portal:
             pages[part.url] = _with_notice(compare_pages.comparison_page(self.catalog, cmp, part), notice)
         return pages
 
+    # What a comparison's files read, for a serve session's memo (``memo``): the policies in
+    # its columns with those whose contracts they continue, and their lineages (the notices
+    # that nothing newer is encoded).
+    def comparison_inputs(self, cmp: InsurerComparison) -> Any:
+        if not memo.active():
+            return None
+        recs = [c.rec for c in cmp.columns]
+        return ("comparison-files", memo.context(self.catalog), cmp.care_type, cmp.year,
+                memo.with_continued(self.catalog, recs), self._lineages(recs))
+
+    def years_inputs(self, cmp: YearComparison) -> Any:
+        if not memo.active():
+            return None
+        return ("years-page", memo.context(self.catalog), cmp.insurer_id, cmp.family,
+                memo.with_continued(self.catalog, cmp.policies), self._lineages(cmp.policies))
+
+    def _lineages(self, recs: list[PolicyRecord]) -> tuple[tuple[tuple[str, bytes], ...], ...]:
+        pairs = sorted({(r.insurer_id, r.policy.family) for r in recs})
+        return tuple(memo.policies(self.catalog.family_policies(i, f)) for i, f in pairs)
+
     def comparison_csv(self, cmp: InsurerComparison) -> str:
         return compare_pages.comparison_csv(self.catalog, cmp)
 
@@ -104,16 +124,24 @@ class Portal:
             for word in [term.term, *term.aliases]:
                 words.setdefault(word.lower(), tid)
         for rec in self.catalog.policies.values():
-            dump = rec.policy.model_dump(mode="json")
-            for tid in _terms_of_policy(self.catalog, dump):
+            key = ("terms", memo.context(self.catalog), rec.key, memo.policy(rec)) if memo.active() else None
+            for tid in memo.cached(key, lambda: self._terms_of(rec, words)):
                 usage[tid].add(rec.key)
-            for word in _words_in(_all_text(dump).lower(), words):
-                usage[words[word]].add(rec.key)
         return {tid: sorted((self.catalog.policies[k] for k in keys), key=lambda r: r.key)
                 for tid, keys in usage.items()}
 
+    def _terms_of(self, rec: PolicyRecord, words: dict[str, str]) -> frozenset[str]:
+        """The glossary terms one policy uses (``words``: every term and alias, lower case)."""
+        dump = rec.policy.model_dump(mode="json")
+        return frozenset(_terms_of_policy(self.catalog, dump)
+                         | {words[word] for word in _words_in(_all_text(dump).lower(), words)})
+
     def glossary_pages(self) -> dict[str, str]:
         usage = self.term_usage()
+        definitions: dict[str, list[tuple[PolicyRecord, Any]]] = {}
+        for r in self.catalog.sorted_policies():
+            for d in r.policy.definitions:
+                definitions.setdefault(d.term, []).append((r, d))
         pages: dict[str, str] = {}
         index = ["# Begrippen", "", "| Begrip | Gebruikt in |", "|---|---|"]
         for tid, term in sorted(self.catalog.glossary.items(), key=lambda kv: kv[1].term.lower()):
@@ -126,7 +154,7 @@ class Portal:
                 lines += ["Zie ook: " + ", ".join(
                     f"[{md(self.catalog.glossary[o].term)}]({relative(page, term_url(o))})"
                     for o in term.see_also), ""]
-            own = [(r, d) for r in self.catalog.sorted_policies() for d in r.policy.definitions if d.term == tid]
+            own = definitions.get(tid, [])
             if own:
                 lines += ["## Zo gebruikt een verzekeraar dit begrip", ""]
                 lines += [f"- [{md(self.catalog.insurers[r.insurer_id].short_name)}, {md(r.policy.title)}]"

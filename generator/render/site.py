@@ -14,6 +14,7 @@ from typing import Callable, Iterable, Union
 from ..escape import path_segment
 from ..model import Catalog
 from ..parallel import run_groups
+from . import memo
 from .agenda import agenda_pages
 from .ics import Feed, feeds, render_calendars
 from .opendata import render_open_data
@@ -76,13 +77,15 @@ class _Shared:
 
     def comparison_files(self) -> dict[str, Union[str, bytes]]:
         files: dict[str, Union[str, bytes]] = {}
-        for cmp in self.portal.comparisons:
-            files.update(self.portal.comparison_pages(cmp))
-            files[compare_url(cmp)[:-3] + ".csv"] = self.portal.comparison_csv(cmp)
-            files[compare_url(cmp)[:-3] + "-excel.csv"] = self.portal.comparison_excel(cmp)
-        for cmp in self.portal.year_comparisons:
-            files[years_url(cmp)] = self.portal.years_page(cmp)
-        files["vergelijk/index.md"] = self.portal.compare_index()
+        portal = self.portal
+        for cmp in portal.comparisons:
+            files.update(memo.cached(portal.comparison_inputs(cmp), lambda: {
+                **portal.comparison_pages(cmp),
+                compare_url(cmp)[:-3] + ".csv": portal.comparison_csv(cmp),
+                compare_url(cmp)[:-3] + "-excel.csv": portal.comparison_excel(cmp)}))
+        for ycmp in portal.year_comparisons:
+            files[years_url(ycmp)] = memo.cached(portal.years_inputs(ycmp), lambda: portal.years_page(ycmp))
+        files["vergelijk/index.md"] = portal.compare_index()
         return files
 
 

@@ -1,0 +1,133 @@
+"""Rendered pieces kept between the reloads of one ``serve`` session.
+
+Off by default: a build renders everything. ``serve`` switches it on (``remember``) in its
+helper process; then a piece of rendering (one policy's page, one comparison's columns, one
+policy's calendar events) whose inputs have the same digests as at an earlier reload gives
+its earlier result instead of being rendered again. Each call site names every input of its
+piece in the key (``cached``): the digest of each policy file it reads (``policy``), of the
+registries and insurers (``context``), and any other value it reads, literally. A key that
+missed an input would show a stale page in the preview, never on a built site; tests render
+after each kind of edit with and without the memo and compare the trees byte for byte.
+
+A reload is a round (``begin_round``/``end_round``): what the round did not use is dropped, so
+the memo holds one site's pieces, not every version of them. Pieces rendered in a forked
+worker travel back to the parent with the worker's files (``report``/``absorb``).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, Callable, Hashable, TypeVar
+
+from ..load import parsed_digest
+from ..model import Catalog, PolicyRecord
+
+T = TypeVar("T")
+
+_store: dict[Hashable, Any] | None = None
+_used: set[Hashable] = set()
+_fresh: dict[Hashable, Any] = {}
+_contexts: dict[int, tuple[Catalog, bytes]] = {}
+
+
+def remember() -> None:
+    """From now on keep rendered pieces between generations (a ``serve`` session)."""
+    global _store
+    if _store is None:
+        _store = {}
+
+
+def forget() -> None:
+    """Back to rendering everything (tests)."""
+    global _store
+    _store = None
+    _used.clear()
+    _fresh.clear()
+    _contexts.clear()
+
+
+def active() -> bool:
+    return _store is not None
+
+
+def begin_round() -> bool:
+    """A new generation starts: nothing is used yet. True when pieces of an earlier one are kept."""
+    _used.clear()
+    _fresh.clear()
+    _contexts.clear()
+    return bool(_store)
+
+
+def end_round() -> None:
+    """Drop what this generation did not use (an edited policy's old pieces)."""
+    global _store
+    if _store is not None:
+        _store = {key: value for key, value in _store.items() if key in _used}
+    _contexts.clear()
+
+
+def cached(key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, or its result for the same ``key`` at an earlier generation."""
+    if _store is None:
+        return compute()
+    _used.add(key)
+    try:
+        return _store[key]
+    except KeyError:
+        value = _store[key] = _fresh[key] = compute()
+        return value
+
+
+def report() -> tuple[dict[Hashable, Any], set[Hashable]]:
+    """What this process rendered and used in this round (a worker sends it to its parent)."""
+    return dict(_fresh), set(_used)
+
+
+def absorb(reported: tuple[dict[Hashable, Any], set[Hashable]]) -> None:
+    """Take over what a worker rendered and used (``report``)."""
+    fresh, used = reported
+    if _store is not None:
+        _store.update(fresh)
+        _fresh.update(fresh)
+        _used.update(used)
+
+
+def round_counts() -> tuple[int, int]:
+    """(pieces reused, pieces used) in this round, workers' included."""
+    return len(_used) - len(_fresh), len(_used)
+
+
+def policy(rec: PolicyRecord) -> bytes:
+    """The digest of a policy's file: a policy record is a function of its file's bytes (and
+    its path, which its key holds)."""
+    digest = parsed_digest(rec.file)
+    if digest is None:  # not read through the parse cache: never reuse anything of it
+        raise RuntimeError(f"no digest for {rec.file}: remember_parsed_files() first")
+    return digest
+
+
+def policies(recs: list[PolicyRecord]) -> tuple[tuple[str, bytes], ...]:
+    return tuple((rec.key, policy(rec)) for rec in recs)
+
+
+def with_continued(catalog: Catalog, recs: list[PolicyRecord]) -> tuple[tuple[str, bytes], ...]:
+    """Digests of ``recs`` and of the policies whose contracts they continue (a contract
+    continued from an earlier policy is shown with that policy's terms)."""
+    continued = [catalog.policies[c.policy] for rec in recs for c in rec.policy.continues
+                 if c.policy in catalog.policies]
+    return policies(recs) + policies(continued)
+
+
+def context(catalog: Catalog) -> bytes:
+    """The digest of everything in the catalog that is not a policy: the registries (care
+    types, glossary, sources, registers, ...), the insurers and the set of policy keys."""
+    known = _contexts.get(id(catalog))
+    if known is not None and known[0] is catalog:
+        return known[1]
+    data = {"registries": catalog.registry_json,
+            "insurers": {k: v.model_dump(mode="json") for k, v in sorted(catalog.insurers.items())},
+            "policies": sorted(catalog.policies)}
+    digest = hashlib.blake2b(json.dumps(data, sort_keys=True, default=str).encode("utf-8"), digest_size=16).digest()
+    _contexts[id(catalog)] = (catalog, digest)
+    return digest
+

@@ -1,0 +1,113 @@
+"""A serve session renders only the pieces whose inputs changed (``generator.render.memo``).
+
+Each piece names its inputs by hand, so each kind of edit a contributor makes is tried here:
+after every edit, the session's tree must be byte for byte the tree a full generation of the
+same data writes. An input left out of a key shows here as a stale page.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from .conftest import REPO
+from .test_parallel import _isolated
+from .tree import make_project
+
+SITE_URL = "http://127.0.0.1:8000/"
+
+# (what a contributor does, file under policies/, text before, text after); applied in order,
+# each on top of the ones before. Every "before" is asserted to be there.
+EDITS = [
+    ("a threshold", "vgz/wijkverpleging-2024.yaml", "\n    value: 250000\n", "\n    value: 260000\n"),
+    ("a criterion's wording", "vgz/wijkverpleging-2024.yaml",
+     "niet hoger dan € 250.000: altijd een cliëntvolgende", "niet hoger dan € 250.000: steeds een cliëntvolgende"),
+    ("a policy's title", "vgz/paramedische-zorg-2024.yaml", "title: Inkoopbeleid", "title: Bewerkt inkoopbeleid"),
+    ("a deadline's dates", "vgz/wijkverpleging-2024.yaml",
+     "start: 2023-05-15, end: 2023-06-15", "start: 2023-05-16, end: 2023-06-19"),
+    ("a deadline's action", "vgz/wijkverpleging-2024.yaml",
+     "action: Inschrijven voor een overeenkomst met de vragenlijst", "action: Inschrijven via de vragenlijst"),
+    ("a glossary definition", "registry/glossary/common.yaml",
+     "Wettelijk register van zorgverleners", "Wettelijk register van alle zorgverleners"),
+    ("an insurer's name", "vgz/index.yaml", "short_name: VGZ", "short_name: VGZ-groep"),
+]
+
+
+def _tree_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _check_every_edit_gives_the_tree_of_a_full_generation(folder: str) -> None:
+    from generator.build import hand_written_dir, validated_catalog
+    from generator.render import memo
+    from generator.serve import LiveTree
+    from generator.tree import docs_tree, write_tree
+
+    root = Path(folder)
+    config = make_project(root, with_real_policies=True)
+    live = LiveTree(config, root / "tree")  # its helper renders with the memo, forked from here
+    memo.forget()  # ... while this process renders everything, for the reference
+
+    def full_tree(step: int) -> dict[str, bytes]:
+        catalog, _ = validated_catalog(config)
+        files = docs_tree(catalog, hand_written_dir(config), root, SITE_URL)
+        out = root / f"full-{step}"
+        write_tree(files, out)
+        found = _tree_bytes(out)
+        shutil.rmtree(out)
+        return found
+
+    def same_trees(step: int, what: str) -> None:
+        session, full = _tree_bytes(root / "tree"), full_tree(step)
+        assert sorted(session) == sorted(full), what
+        stale = [path for path in full if session[path] != full[path]]
+        assert not stale, f"after {what}, the session's tree differs from a full generation: {stale[:10]}"
+
+    try:
+        first = live.refresh(SITE_URL)
+        assert first is not None and first.reused[0] == 0 and first.reused[1] > 0
+        same_trees(0, "the first generation")
+        originals: dict[Path, str] = {}
+        for step, (what, name, before, after) in enumerate(EDITS, start=1):
+            path = root / "policies" / name
+            text = path.read_text(encoding="utf-8")
+            originals.setdefault(path, text)
+            assert before in text, f"{name} no longer holds {before!r}: choose another edit"
+            path.write_text(text.replace(before, after, 1), encoding="utf-8")
+            update = live.refresh(SITE_URL)
+            assert update is not None and update.written, what
+            same_trees(step, what)
+            if what in ("a threshold", "a policy's title"):  # one policy: most pieces are kept
+                reused, used = update.reused
+                assert reused / used > 0.7, f"after {what}, only {reused} of {used} pieces were kept"
+        # a policy removed from the middle of its lineage (nothing continues its contracts), then every edit undone at once
+        removed = root / "policies" / "zorg-en-zekerheid" / "paramedische-zorg-2025.yaml"
+        kept = removed.read_text(encoding="utf-8")
+        removed.unlink()
+        assert live.refresh(SITE_URL) is not None
+        same_trees(len(EDITS) + 1, "a policy removed")
+        removed.write_text(kept, encoding="utf-8")
+        for path, text in originals.items():
+            path.write_text(text, encoding="utf-8")
+        assert live.refresh(SITE_URL) is not None
+        same_trees(len(EDITS) + 2, "the policy back and every edit undone")
+    finally:
+        live.close()
+
+
+def test_every_edit_gives_the_tree_of_a_full_generation(tmp_path: Path):
+    """(In a new interpreter: the session's helper is forked only where no other thread runs.)"""
+    assert (REPO / "policies" / "zorg-en-zekerheid" / "paramedische-zorg-2025.yaml").is_file()
+    _isolated(_check_every_edit_gives_the_tree_of_a_full_generation, str(tmp_path))
+
+
+def test_nothing_is_kept_outside_a_serve_session(catalog):
+    """A build renders everything: the memo is off unless ``serve`` switches it on."""
+    from generator.render import memo
+    from generator.render.pages import render_pages
+
+    assert not memo.active()
+    calls = []
+    assert memo.cached(("any",), lambda: calls.append(1) or "x") == "x"
+    assert memo.cached(("any",), lambda: calls.append(1) or "x") == "x"
+    assert calls == [1, 1]
+    assert render_pages(catalog)  # renders without asking for digests
