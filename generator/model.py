@@ -34,6 +34,13 @@ class PolicyRecord:
                 names[f"{c.id}/{t.id}"] = f"{c.name} – {t.name}"
         return names
 
+    @cached_property
+    def json_data(self) -> dict[str, Any]:
+        """The policy as plain JSON data with its identity (``Catalog.policy_json``), dumped once
+        per record: a serve session keeps the record of an unchanged file, and with it this."""
+        return {"id": self.key, "insurer": self.insurer_id,
+                **self.policy.model_dump(mode="json", by_alias=True, exclude_none=True)}
+
     @property
     def year_label(self) -> str:
         p = self.policy.period
@@ -135,16 +142,7 @@ class Catalog:
         Dumped once per policy (open data, feeds and the engine bundle all read it); each
         caller gets its own top-level dict, and none changes what lies below.
         """
-        data = self._policy_json.get(rec.key)
-        if data is None:
-            data = self._policy_json[rec.key] = {
-                "id": rec.key, "insurer": rec.insurer_id,
-                **rec.policy.model_dump(mode="json", by_alias=True, exclude_none=True)}
-        return dict(data)
-
-    @cached_property
-    def _policy_json(self) -> dict[str, dict[str, Any]]:
-        return {}
+        return dict(rec.json_data)
 
 
 def iter_criteria(criterion: Any) -> Iterator[Any]:

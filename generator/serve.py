@@ -26,7 +26,7 @@ from .errors import InkoopwijzerError
 from .escape import terminal
 from .load import remember_parsed_files
 from .parallel import Helper, can_fork
-from .render import memo
+from . import memo
 from .tree import Content, TreeUpdate, docs_tree, write_tree
 from .validate import collect_frozen_garbage
 
@@ -81,11 +81,13 @@ class LiveTree:
 
     def _generate(self, site_url: str) -> TreeUpdate:
         """Validate, generate and write the tree (in the helper process when there is one)."""
+        memo.begin_round()
         catalog, _ = validated_catalog(self.config_file, self.only_insurers)
         files = docs_tree(catalog, hand_written_dir(self.config_file), self.config_file.resolve().parent, site_url)
+        update = TreeUpdate(reused=memo.round_counts())
+        memo.end_round()
         written, self._written = self._written, {}  # a write that fails halfway is not trusted
-        update = write_tree(files, self.tree, written)
-        update.reused = memo.round_counts()
+        update = write_tree(files, self.tree, written, update)
         self._written = files
         return update
 

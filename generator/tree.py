@@ -23,7 +23,7 @@ from .errors import InkoopwijzerError
 from .escape import terminal
 from .model import Catalog
 from .parallel import run_groups, worker_count
-from .render import memo
+from . import memo
 from .render.checker import PYODIDE_FILES, checker_files, pyodide_dir
 from .render.method import omissions_section
 from .render.site import Job, collect, served_as, site_jobs
@@ -100,13 +100,11 @@ def docs_tree(catalog: Catalog, docs_dir: Path, project_root: Path, site_url: st
     # in a serve session the worker also sends back what it rendered, for the next reload
     # once a serve session has rendered the site, a reload renders few pieces: sending the
     # worker's files back through a pipe would cost more than the worker saves
-    warm = memo.begin_round()
     remembered: list[Job] = [memo.report] if memo.active() else []  # type: ignore[list-item]
     here, there = run_groups([[*rest, checker], [*with_comparisons, *remembered]],
-                             1 if warm else worker_count() if workers is None else workers)
+                             1 if memo.warm() else worker_count() if workers is None else workers)
     if remembered:
         memo.absorb(there.pop())  # type: ignore[arg-type]
-    memo.end_round()
     *rest_files, checker_files_ = here
     for path, content in collect(itertools.chain(there, rest_files)).items():
         add(path, content)
@@ -157,21 +155,23 @@ def check_tree_target(out: Path) -> None:
                 f"but no earlier Inkoopwijzer docs tree (no {TREE_MARKER} file); empty it or choose another folder")
 
 
-def write_tree(files: dict[str, Content], out: Path, written: dict[str, Content] | None = None) -> TreeUpdate:
+def write_tree(files: dict[str, Content], out: Path, written: dict[str, Content] | None = None,
+               update: TreeUpdate | None = None) -> TreeUpdate:
     """Make ``out`` hold exactly ``files``; write only what differs (content, not times).
 
     ``written``: what the last call wrote into ``out`` (a serve session's own folder, which
     nothing else writes); a text that is the very same object as then (a piece the session
-    kept, ``render.memo``) is there already and is not read back to compare."""
+    kept, ``generator.memo``) is there already and is not read back to compare. ``update``: to
+    add to (a serve session's counts)."""
     check_tree_target(out)
     out.mkdir(parents=True, exist_ok=True)
-    update = TreeUpdate()
+    update = update or TreeUpdate()
     for path in sorted(files):
-        target = out / path
         content = files[path]
         if written is not None and not isinstance(content, Path) and written.get(path) is content:
             update.unchanged += 1
             continue
+        target = out / path
         if _same_file(target, content):
             update.unchanged += 1
             continue

@@ -21,6 +21,7 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel, ValidationError
 
+from . import memo
 from . import schema as s
 from .errors import Problem
 from .load import Document, LoadError, PathKey, display_path, load_file, parsed_digest
@@ -429,12 +430,23 @@ def _load_catalog(root: Path, root_display: str | None,
     catalog = Catalog(insurers=insurers, policies=policies, registries=registries)
     _check_registries(catalog, registry_docs, ctx)
     for key, rec in policies.items():
-        _check_policy(catalog, rec, policy_docs[key], ctx)
+        # a serve session checks again only a policy whose inputs changed (``memo``): its
+        # file, the policies it continues contracts from, the registries and insurers
+        inputs = ("check-policy", memo.context(catalog), memo.with_continued(catalog, [rec])) \
+            if memo.active() and parsed_digest(rec.file) is not None else None
+        ctx.problems.extend(memo.cached(inputs, lambda: _problems_of(_check_policy, catalog, rec, policy_docs[key])))
     check_paths(catalog, policy_docs, registry_docs, root_display, ctx.problems.append)
 
     problems = sorted(set(ctx.problems))
     has_errors = any(p.severity == "error" for p in problems)
     return (None if has_errors else catalog), problems
+
+
+def _problems_of(check, *args: Any) -> list[Problem]:
+    """The problems one check reports."""
+    own = _Ctx()
+    check(*args, own)
+    return own.problems
 
 
 def _is_id(text: str) -> bool:

@@ -18,7 +18,8 @@ from markdown.extensions.toc import slugify
 
 from .errors import Problem
 from .escape import WINDOWS_RESERVED
-from .load import Document
+from . import memo
+from .load import Document, display_path, parsed_digest
 from .model import Catalog
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -48,8 +49,6 @@ def check_paths(catalog: Catalog, policy_docs: dict[str, Document],
 
     def error(doc: Document, path: tuple[Any, ...], message: str) -> None:
         line, col = doc.mark(path)
-        from .load import display_path
-
         add(Problem(doc.file, line, col, display_path(path), message))
 
     # Insurers: the folder name is the id.
@@ -104,12 +103,24 @@ def check_paths(catalog: Catalog, policy_docs: dict[str, Document],
     fixed = section_anchors()
     for key, rec in sorted(catalog.policies.items()):
         doc = policy_docs[key]
-        taken = dict.fromkeys(fixed, "a section heading")
-        taken[slugify(rec.policy.title, "-")] = "the page title"
-        for path, item_id in _item_ids(doc.data):
-            if item_id in taken:
-                error(doc, path + ("id",),
-                      f"id '{item_id}' is the anchor of {taken[item_id]} on the policy page; choose another id")
+
+        def anchor_problems() -> list[Problem]:
+            found: list[Problem] = []
+            taken = dict.fromkeys(fixed, "a section heading")
+            taken[slugify(rec.policy.title, "-")] = "the page title"
+            for path, item_id in _item_ids(doc.data):
+                if item_id in taken:
+                    line, col = doc.mark(path + ("id",))
+                    found.append(Problem(doc.file, line, col, display_path(path + ("id",)),
+                                         f"id '{item_id}' is the anchor of {taken[item_id]} on the policy page; "
+                                         "choose another id"))
+            return found
+
+        # a function of the policy's file alone: a serve session checks an unchanged one once
+        inputs = ("heading-anchors", key, parsed_digest(doc.file)) \
+            if memo.active() and parsed_digest(doc.file) is not None else None
+        for problem in memo.cached(inputs, anchor_problems):
+            add(problem)
 
 
 def _item_ids(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], str]]:

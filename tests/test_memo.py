@@ -1,4 +1,4 @@
-"""A serve session renders only the pieces whose inputs changed (``generator.render.memo``).
+"""A serve session renders only the pieces whose inputs changed (``generator.memo``).
 
 Each piece names its inputs by hand, so each kind of edit a contributor makes is tried here:
 after every edit, the session's tree must be byte for byte the tree a full generation of the
@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+
+import pytest
 
 from .conftest import REPO
 from .test_parallel import _isolated
@@ -37,8 +39,9 @@ def _tree_bytes(folder: Path) -> dict[str, bytes]:
 
 
 def _check_every_edit_gives_the_tree_of_a_full_generation(folder: str) -> None:
+    from generator import memo
     from generator.build import hand_written_dir, validated_catalog
-    from generator.render import memo
+    from generator.errors import DataError
     from generator.serve import LiveTree
     from generator.tree import docs_tree, write_tree
 
@@ -46,6 +49,12 @@ def _check_every_edit_gives_the_tree_of_a_full_generation(folder: str) -> None:
     config = make_project(root, with_real_policies=True)
     live = LiveTree(config, root / "tree")  # its helper renders with the memo, forked from here
     memo.forget()  # ... while this process renders everything, for the reference
+
+    def validated_catalog_or_problems(config: Path):
+        try:
+            return validated_catalog(config)
+        except DataError as exc:
+            return None, exc.problems
 
     def full_tree(step: int) -> dict[str, bytes]:
         catalog, _ = validated_catalog(config)
@@ -79,17 +88,28 @@ def _check_every_edit_gives_the_tree_of_a_full_generation(folder: str) -> None:
             if what in ("a threshold", "a policy's title"):  # one policy: most pieces are kept
                 reused, used = update.reused
                 assert reused / used > 0.7, f"after {what}, only {reused} of {used} pieces were kept"
+        # an edit the checks refuse: the session reports the same located error as a full check
+        path = root / "policies" / "vgz" / "wijkverpleging-2024.yaml"
+        good = path.read_text(encoding="utf-8")
+        path.write_text(good.replace("fact: omzet_verzekeraar,", "fact: omzet_onbekend,", 1), encoding="utf-8")
+        with pytest.raises(DataError) as refused:
+            live.refresh(SITE_URL)
+        _, full_problems = validated_catalog_or_problems(config)
+        assert refused.value.problems == full_problems and "omzet_onbekend" in str(refused.value)
+        path.write_text(good, encoding="utf-8")
+        assert live.refresh(SITE_URL) is not None
+        same_trees(len(EDITS) + 1, "an error mended")
         # a policy removed from the middle of its lineage (nothing continues its contracts), then every edit undone at once
         removed = root / "policies" / "zorg-en-zekerheid" / "paramedische-zorg-2025.yaml"
         kept = removed.read_text(encoding="utf-8")
         removed.unlink()
         assert live.refresh(SITE_URL) is not None
-        same_trees(len(EDITS) + 1, "a policy removed")
+        same_trees(len(EDITS) + 2, "a policy removed")
         removed.write_text(kept, encoding="utf-8")
         for path, text in originals.items():
             path.write_text(text, encoding="utf-8")
         assert live.refresh(SITE_URL) is not None
-        same_trees(len(EDITS) + 2, "the policy back and every edit undone")
+        same_trees(len(EDITS) + 3, "the policy back and every edit undone")
     finally:
         live.close()
 
@@ -102,7 +122,7 @@ def test_every_edit_gives_the_tree_of_a_full_generation(tmp_path: Path):
 
 def test_nothing_is_kept_outside_a_serve_session(catalog):
     """A build renders everything: the memo is off unless ``serve`` switches it on."""
-    from generator.render import memo
+    from generator import memo
     from generator.render.pages import render_pages
 
     assert not memo.active()

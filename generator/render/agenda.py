@@ -16,7 +16,7 @@ from datetime import date
 
 from ..escape import html as escape
 from ..model import Catalog, PolicyRecord
-from . import memo
+from .. import memo
 from .dates import dutch_date, when_sort_key, when_text
 from .ics import Feed, deadline_care_types, event_path, feeds
 from .pages import ACTORS, AUDIENCES, CHANNELS, NOTE_KINDS, page_link, policy_url, relative

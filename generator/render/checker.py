@@ -21,7 +21,7 @@ from ..errors import InkoopwijzerError
 from ..escape import json_text
 from ..model import Catalog
 from ..npm import npm_path
-from . import memo
+from .. import memo
 
 PACKAGE = Path(__file__).resolve().parent.parent
 # Published as they come from the npm package; python_stdlib.zip is published pruned, and the

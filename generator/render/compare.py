@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..model import Catalog, PolicyRecord
-from . import memo
+from .. import memo
 from .criteria import Cond, conditions, number, prune
 from .dates import when_text
 
@@ -310,9 +310,14 @@ def _insurer_comparison(catalog: Catalog, ct: str, year: int, recs: list[PolicyR
         if cur is None or (cur.policy.completeness == "partial" and r.policy.completeness == "full"):
             best[r.insurer_id] = r
     chosen = [r for _, r in sorted(best.items())]
-    columns = [column_for(catalog, r, ct, year) for r in chosen]
+    columns, ladders = [], []
+    for r in chosen:  # a serve session computes again only the columns of edited policies
+        key = ("column", memo.context(catalog), ct, year, memo.with_continued(catalog, [r])) \
+            if memo.active() else None
+        column, ladder = memo.cached(key, lambda: (column_for(catalog, r, ct, year), ladder_for(catalog, r, ct, year)))
+        columns.append(column)
+        ladders.append(ladder)
     used = [(rid, label) for rid, label in rows if any(rid in c.rules for c in columns)]
-    ladders = [ladder_for(catalog, r, ct, year) for r in chosen]
     return InsurerComparison(ct, year, columns, used, ladders)
 
 

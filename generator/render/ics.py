@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from ..engine import deadlines as rules
 from ..engine import ical
 from ..model import Catalog, PolicyRecord
-from . import memo
+from .. import memo
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 PRODID = "-//Inkoopwijzer//Deadlines zorginkoop//NL"
@@ -166,11 +166,14 @@ def render_calendars(catalog: Catalog, site_url: str, all_feeds: list[Feed] | No
                                      lambda: {o.uid: ical.event(o.raw) for o in occs if o.raw is not None}))
     for feed in all_feeds:
         files[feed.path] = calendar(feed.name, feed.description, list(feed.occurrences), catalog, cache)
-    by_deadline: dict[tuple[str, str], list[Occurrence]] = {}
+    by_policy: dict[str, dict[str, list[Occurrence]]] = {}
     for occ in all_feeds[0].occurrences:
-        by_deadline.setdefault((occ.rec.key, occ.deadline.id), []).append(occ)
-    for (key, did), occs in sorted(by_deadline.items()):
+        by_policy.setdefault(occ.rec.key, {}).setdefault(occ.deadline.id, []).append(occ)
+    for key, deadlines in sorted(by_policy.items()):
         rec = catalog.policies[key]
-        files[event_path(rec, did)] = calendar(
-            f"Inkoopwijzer – {occs[0].summary}", occs[0].deadline.action, occs, catalog, cache)
+        inputs = ("deadline-files", memo.context(catalog), site_url, key, memo.policy(rec)) if memo.active() else None
+        files.update(memo.cached(inputs, lambda: {
+            event_path(rec, did): calendar(f"Inkoopwijzer – {occs[0].summary}", occs[0].deadline.action, occs,
+                                           catalog, cache)
+            for did, occs in sorted(deadlines.items())}))
     return files

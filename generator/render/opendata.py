@@ -9,7 +9,7 @@ from typing import Any
 from ..escape import json_text
 from ..model import Catalog
 from ..schema_export import schemas
-from . import memo
+from .. import memo
 
 
 def _dump(data: Any) -> str:

@@ -20,7 +20,7 @@ from ..escape import html as escape
 from ..model import Catalog, PolicyRecord, iter_criteria
 from .criteria import CriterionText, describe, number
 from .dates import dutch_date, when_sort_key, when_text
-from . import memo
+from .. import memo
 from .freshness import newer_policy_notice, stale_notice, stale_notices
 from .markup import link, md_attr, md_escape, pager, safe_url
 from .subscribe import subscribe_links

@@ -10,7 +10,8 @@ import re
 from typing import Any, Iterable
 
 from ..model import Catalog, PolicyRecord
-from . import compare_pages, memo
+from .. import memo
+from . import compare_pages
 from .compare import InsurerComparison, YearComparison, insurer_comparisons, year_comparisons
 from .compare_pages import compare_url, years_url
 from .dates import dutch_date

@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Union
 from ..escape import path_segment
 from ..model import Catalog
 from ..parallel import run_groups
-from . import memo
+from .. import memo
 from .agenda import agenda_pages
 from .ics import Feed, feeds, render_calendars
 from .opendata import render_open_data

@@ -1,9 +1,9 @@
-"""Rendered pieces kept between the reloads of one ``serve`` session.
+"""Pieces of a generation kept between the reloads of one ``serve`` session.
 
-Off by default: a build renders everything. ``serve`` switches it on (``remember``) in its
-helper process; then a piece of rendering (one policy's page, one comparison's columns, one
-policy's calendar events) whose inputs have the same digests as at an earlier reload gives
-its earlier result instead of being rendered again. Each call site names every input of its
+Off by default: a build checks and renders everything. ``serve`` switches it on (``remember``)
+in its helper process; then a piece of work (one policy's checks, its page, one comparison,
+one policy's calendar events) whose inputs have the same digests as at an earlier reload gives
+its earlier result instead of being done again. Each call site names every input of its
 piece in the key (``cached``): the digest of each policy file it reads (``policy``), of the
 registries and insurers (``context``), and any other value it reads, literally. A key that
 missed an input would show a stale page in the preview, never on a built site; tests render
@@ -19,8 +19,8 @@ import hashlib
 import json
 from typing import Any, Callable, Hashable, TypeVar
 
-from ..load import parsed_digest
-from ..model import Catalog, PolicyRecord
+from .load import parsed_digest
+from .model import Catalog, PolicyRecord
 
 T = TypeVar("T")
 
@@ -50,12 +50,16 @@ def active() -> bool:
     return _store is not None
 
 
-def begin_round() -> bool:
-    """A new generation starts: nothing is used yet. True when pieces of an earlier one are kept."""
+def begin_round() -> None:
+    """A new generation (a load, then rendering) starts: nothing is used yet."""
     _used.clear()
     _fresh.clear()
     _contexts.clear()
-    return bool(_store)
+
+
+def warm() -> bool:
+    """Are pieces of an earlier generation kept (most of this one will be reused)?"""
+    return bool(_store) and len(_store) > len(_fresh)
 
 
 def end_round() -> None:
@@ -67,8 +71,9 @@ def end_round() -> None:
 
 
 def cached(key: Hashable, compute: Callable[[], T]) -> T:
-    """``compute()``, or its result for the same ``key`` at an earlier generation."""
-    if _store is None:
+    """``compute()``, or its result for the same ``key`` at an earlier generation (``key``
+    None: nothing to go by, computed every time)."""
+    if _store is None or key is None:
         return compute()
     _used.add(key)
     try:
