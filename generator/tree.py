@@ -183,6 +183,16 @@ def write_tree(files: dict[str, Content], out: Path, written: dict[str, Content]
             tmp.write_bytes(_bytes(content))
         os.replace(tmp, target)  # a builder watching the folder never reads half a file
         update.written.append(path)
+    if written:  # the last call's files are what is there: remove those no longer generated
+        for rel in set(written).difference(files):
+            (out / rel).unlink(missing_ok=True)
+            update.removed.append(rel)
+            parent = (out / rel).parent
+            while parent != out and not any(parent.iterdir()):
+                parent.rmdir()
+                parent = parent.parent
+        update.removed.sort()
+        return update
     wanted = set(files)
     for root, dirs, names in os.walk(out, topdown=False):
         for name in names:

@@ -73,7 +73,12 @@ def kind_of(dl: Any) -> str:
 def upcoming(catalog: Catalog) -> dict[str, list[Upcoming]]:
     """Every dated deadline per list (``KINDS``), by the last day it matters (a window that
     closes sooner comes first), then by its start: the order of a deadline list, and one the
-    month files of ``upcoming_files`` keep (they split the lists by that last day)."""
+    month files of ``upcoming_files`` keep (they split the lists by that last day).
+
+    Asked by the home page, its lists and the month files: computed once per catalog."""
+    global _last
+    if _last is not None and _last[0] is catalog:
+        return _last[1]
     out: dict[str, list[Upcoming]] = {k: [] for k in KINDS}
     for rec in catalog.sorted_policies():
         for dl in rec.policy.deadlines:
@@ -81,7 +86,11 @@ def upcoming(catalog: Catalog) -> dict[str, list[Upcoming]]:
                 out[kind_of(dl)].append(Upcoming(until(dl), rec, dl))
     for items in out.values():
         items.sort(key=lambda u: (u.until, when_sort_key(u.deadline.when), u.rec.key, u.deadline.id))
+    _last = (catalog, out)
     return out
+
+
+_last: tuple[Catalog, dict[str, list[Upcoming]]] | None = None  # the last catalog's lists
 
 
 def upcoming_files(catalog: Catalog) -> dict[str, str]:
