@@ -28,6 +28,7 @@ _store: dict[Hashable, Any] | None = None
 _used: set[Hashable] = set()
 _fresh: dict[Hashable, Any] = {}
 _contexts: dict[int, tuple[Catalog, bytes]] = {}
+_last_contexts: frozenset[bytes] = frozenset()  # the context digests of the last round
 
 
 def remember() -> None:
@@ -39,8 +40,9 @@ def remember() -> None:
 
 def forget() -> None:
     """Back to rendering everything (tests)."""
-    global _store
+    global _store, _last_contexts
     _store = None
+    _last_contexts = frozenset()
     _used.clear()
     _fresh.clear()
     _contexts.clear()
@@ -57,16 +59,19 @@ def begin_round() -> None:
     _contexts.clear()
 
 
-def warm() -> bool:
-    """Are pieces of an earlier generation kept (most of this one will be reused)?"""
-    return bool(_store) and len(_store) > len(_fresh)
+def warm(catalog: Catalog) -> bool:
+    """Will most pieces of this generation be reused? Yes when the last one kept its pieces
+    and had the same registries, insurers and policy files (an edit of the glossary, say,
+    changes the context of every piece: then nearly all are rendered again)."""
+    return bool(_store) and context(catalog) in _last_contexts
 
 
 def end_round() -> None:
     """Drop what this generation did not use (an edited policy's old pieces)."""
-    global _store
+    global _store, _last_contexts
     if _store is not None:
         _store = {key: value for key, value in _store.items() if key in _used}
+    _last_contexts = frozenset(digest for _, digest in _contexts.values())
     _contexts.clear()
 
 

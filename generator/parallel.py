@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import select
 import signal
 import threading
 import traceback
@@ -24,6 +25,7 @@ from typing import Callable, Sequence, TypeVar
 
 T = TypeVar("T")
 JOBS_ENV = "INKOOPWIJZER_JOBS"
+IDLE_AFTER = 10.0  # seconds without a call before a helper does its housekeeping
 _INTERRUPTING = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
@@ -41,13 +43,15 @@ class Helper:
     kernel when the parent dies.
     """
 
-    def __init__(self, function: Callable[..., T], idle: Callable[[], object] | None = None):
-        """``idle``: run after each reply is sent (housekeeping while the parent has its answer)."""
+    def __init__(self, function: Callable[..., T], idle: Callable[[], object] | None = None,
+                 quiet: float = IDLE_AFTER):
+        """``idle``: housekeeping, run once after a call when no other call came for ``quiet``
+        seconds (so that edits in quick succession never wait for it)."""
         if not can_fork():
             raise RuntimeError("a helper process must be forked before any other thread starts")
         request_read, request_write = os.pipe()
         reply_read, reply_write = os.pipe()
-        pid = _forked(lambda: _answer(function, request_read, reply_write, idle), close=(request_write, reply_read))
+        pid = _forked(lambda: _answer(function, request_read, reply_write, idle, quiet), close=(request_write, reply_read))
         os.close(request_read)
         os.close(reply_write)
         self.pid = pid
@@ -185,12 +189,19 @@ def _work(group: Sequence[Callable[[], T]], write_end: int) -> int:
 
 
 def _answer(function: Callable[..., T], request_read: int, reply_write: int,
-            idle: Callable[[], object] | None = None) -> int:
-    """The helper's loop: one reply per request, until the parent closes the requests."""
+            idle: Callable[[], object] | None = None, quiet: float = IDLE_AFTER) -> int:
+    """The helper's loop: one reply per request, until the parent closes the requests; the
+    ``idle`` work once after a reply, when no request comes for ``quiet`` seconds."""
     if hasattr(signal, "SIGINT"):  # Ctrl+C is the parent's; the parent stops the helper
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+    idle_due = False
     with os.fdopen(request_read, "rb") as requests, os.fdopen(reply_write, "wb") as replies:
         while True:
+            # the parent sends one request at a time and waits for its reply, so nothing of the
+            # next one is buffered here: the pipe itself says whether a request is waiting
+            if idle_due and not select.select([requests], [], [], quiet)[0]:
+                idle()  # type: ignore[misc]
+                idle_due = False
             try:
                 args = pickle.load(requests)
             except EOFError:
@@ -201,8 +212,7 @@ def _answer(function: Callable[..., T], request_read: int, reply_write: int,
                 reply = ("error", _picklable(exc), traceback.format_exc())
             pickle.dump(reply, replies, protocol=pickle.HIGHEST_PROTOCOL)
             replies.flush()
-            if idle is not None:
-                idle()
+            idle_due = idle is not None
 
 
 def _picklable(exc: BaseException) -> BaseException:

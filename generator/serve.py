@@ -71,7 +71,7 @@ class LiveTree:
         if self._helper:
             update = self._helper.call(site_url)
         else:
-            collect_frozen_garbage()  # what the helper does between reloads
+            collect_frozen_garbage()  # what the helper does when idle
             update = self._generate(site_url)
         self._seen = seen
         log.info("Generated the docs tree in %.2f seconds: %d file(s) rewritten, %d removed, %d unchanged "

@@ -98,11 +98,11 @@ def docs_tree(catalog: Catalog, docs_dir: Path, project_root: Path, site_url: st
     # the checker's files with the lighter group: the first group is computed in this process,
     # the other may come from a worker through a pipe (the checker's data is the largest part);
     # in a serve session the worker also sends back what it rendered, for the next reload
-    # once a serve session has rendered the site, a reload renders few pieces: sending the
-    # worker's files back through a pipe would cost more than the worker saves
+    # once a serve session has rendered the site, a reload after a policy edit renders few
+    # pieces: sending the worker's files back through a pipe would cost more than it saves
     remembered: list[Job] = [memo.report] if memo.active() else []  # type: ignore[list-item]
     here, there = run_groups([[*rest, checker], [*with_comparisons, *remembered]],
-                             1 if memo.warm() else worker_count() if workers is None else workers)
+                             1 if memo.warm(catalog) else worker_count() if workers is None else workers)
     if remembered:
         memo.absorb(there.pop())  # type: ignore[arg-type]
     *rest_files, checker_files_ = here

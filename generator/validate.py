@@ -319,8 +319,8 @@ def load_catalog(root: Path, root_display: str | None = None,
     is skipped by the collections that rendering sets off. A later load (a ``serve`` reload)
     first collects what is not frozen (the last rendering's garbage), not the frozen objects:
     walking those took 3.4 s per reload at 1,358 policies. What a freeze holds that becomes
-    cyclic garbage later is freed by ``collect_frozen_garbage``, which ``serve`` runs between
-    reloads."""
+    cyclic garbage later is freed by ``collect_frozen_garbage``, which ``serve`` runs when it
+    is idle."""
     global _froze
     if _froze:  # (asking gc.get_freeze_count() walks the frozen objects: 0.4 s at market scale)
         gc.collect()
@@ -342,8 +342,8 @@ _froze = False  # has a load frozen what the process holds?
 def collect_frozen_garbage() -> None:
     """Free the cyclic garbage that frozen objects became (an old catalog's, if it had any
     cycles), then freeze what lives again, so that the next load does not walk it. A full
-    collection walks every object (seconds at market scale): ``serve``'s helper runs it after
-    it has sent a reload's answer, while the contributor reads the page."""
+    collection walks every object (seconds at market scale): ``serve``'s helper runs it when
+    no reload came for a while, so that edits in quick succession never wait for it."""
     gc.unfreeze()
     gc.collect()
     gc.freeze()

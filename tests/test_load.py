@@ -85,7 +85,7 @@ def test_a_reload_does_not_walk_the_frozen_objects_and_the_helper_frees_their_ga
     """``serve`` loads the catalog at every reload. A load collects only what is not frozen
     (walking every frozen object took 3.4 s per reload at market scale); the cyclic garbage
     that frozen objects become is freed by ``collect_frozen_garbage``, which serve's helper
-    runs after each reload's answer, and what lives is frozen again."""
+    runs when no reload came for a while, and what lives is frozen again."""
     import gc
     import weakref
 

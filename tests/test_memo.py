@@ -131,3 +131,28 @@ def test_nothing_is_kept_outside_a_serve_session(catalog):
     assert memo.cached(("any",), lambda: calls.append(1) or "x") == "x"
     assert calls == [1, 1]
     assert render_pages(catalog)  # renders without asking for digests
+
+
+def test_a_round_keeps_what_it_used_and_drops_the_rest():
+    """A reload uses what the last one kept; what it did not use (an edited policy's old
+    pieces) is gone after it, so the memo holds one site, not every version of it."""
+    from generator import memo
+
+    memo.remember()
+    try:
+        memo.begin_round()
+        assert memo.cached(("a",), lambda: "a, first") == "a, first"
+        assert memo.cached(("b",), lambda: "b, first") == "b, first"
+        memo.end_round()
+        memo.begin_round()
+        assert memo.cached(("a",), lambda: "a, again") == "a, first"
+        assert memo.round_counts() == (1, 1)
+        memo.end_round()
+        memo.begin_round()
+        assert memo.cached(("b",), lambda: "b, again") == "b, again"  # dropped by the last round
+        assert memo.cached(None, lambda: "no key") == "no key"  # nothing to go by: never kept
+        assert memo.round_counts() == (0, 1)
+        memo.end_round()
+    finally:
+        memo.forget()
+    assert not memo.active()

@@ -192,28 +192,34 @@ def _check_a_helper_answers_in_its_own_process_and_keeps_its_state():
     _assert_gone(first_pid)
 
 
-def _check_a_helper_does_its_idle_work_after_each_answer(folder: str):
+def _check_a_helper_does_its_housekeeping_when_no_call_comes(folder: str):
     log = Path(folder) / "idle.log"
 
-    def answer(n: int) -> int:
+    def write(line: str) -> None:
         with log.open("a") as fh:
-            fh.write(f"call {n}\n")
+            fh.write(line + "\n")
+
+    def answer(n: int) -> int:
+        write(f"call {n}")
         return n
 
-    def idle() -> None:
-        with log.open("a") as fh:
-            fh.write("idle\n")
+    def lines(count: int) -> list[str]:
+        deadline = time.monotonic() + 30
+        while len(log.read_text().splitlines()) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return log.read_text().splitlines()
 
-    helper = parallel.Helper(answer, idle=idle)
+    helper = parallel.Helper(answer, idle=lambda: write("idle"), quiet=1.0)
     try:
         assert helper.call(1) == 1
-        assert helper.call(2) == 2  # the idle work of the first call ran before the second
-        deadline = time.monotonic() + 30
-        while log.read_text().count("idle") < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        assert helper.call(2) == 2  # within the quiet time: answered first, no housekeeping between
+        assert lines(3) == ["call 1", "call 2", "idle"]  # then once, when no call came
+        time.sleep(1.5)
+        assert log.read_text().splitlines() == ["call 1", "call 2", "idle"]  # not again without a call
+        assert helper.call(3) == 3
+        assert lines(5) == ["call 1", "call 2", "idle", "call 3", "idle"]
     finally:
         helper.close()
-    assert log.read_text().splitlines() == ["call 1", "idle", "call 2", "idle"]
 
 
 def _check_a_helper_raises_the_error_of_its_call_and_goes_on():
@@ -284,8 +290,8 @@ def test_a_helper_answers_in_its_own_process_and_keeps_its_state():
     _isolated(_check_a_helper_answers_in_its_own_process_and_keeps_its_state)
 
 
-def test_a_helper_does_its_idle_work_after_each_answer(tmp_path: Path):
-    _isolated(_check_a_helper_does_its_idle_work_after_each_answer, str(tmp_path))
+def test_a_helper_does_its_housekeeping_when_no_call_comes(tmp_path: Path):
+    _isolated(_check_a_helper_does_its_housekeeping_when_no_call_comes, str(tmp_path))
 
 
 def test_a_helper_raises_the_error_of_its_call_and_goes_on():
