@@ -3,14 +3,18 @@
 The docs tree lives in a temporary folder for the session. Before each rebuild the serve
 hook (``generator/mkdocs_hooks.py``) asks ``LiveTree.refresh`` to bring it up to date: when
 no policy or hand-written page changed since the last time (a rebuild set off by the tree
-itself) nothing is loaded; otherwise the data is validated and generated again, and only
-files whose bytes changed are rewritten (``generator.tree``). ProperDocs then rebuilds
+itself) nothing is loaded; otherwise the data is validated and generated again, doing again
+only the pieces whose inputs changed (``generator.memo``: a policy's checks, page, comparison
+columns, calendar events...), and only files whose bytes changed are rewritten
+(``generator.tree``). ProperDocs then rebuilds
 ``dirty``: pages whose tree file kept its modification time are not rendered again.
 
 The generation runs in a helper process forked when the session starts, before the server
 starts its threads: a process with threads must not fork, a single-threaded one may, so the
-helper renders on every core (``generator.parallel``) on each reload as the first build does,
-and it keeps what one reload can reuse for the next (parsed YAML, the checker's answers).
+helper renders on every core (``generator.parallel``) when most pieces are new (the first
+build), and it keeps what one reload can reuse for the next (parsed YAML, validated policies,
+rendered pieces, the checker's answers). It does its housekeeping (a full collection of the
+frozen objects, ``validate.collect_frozen_garbage``) when no reload came for a while.
 """
 from __future__ import annotations
 
