@@ -165,7 +165,12 @@ def render_calendars(catalog: Catalog, site_url: str, all_feeds: list[Feed] | No
             cache.update(memo.cached(("events", memo.context(catalog), site_url, key, memo.policy(rec)),
                                      lambda: {o.uid: ical.event(o.raw) for o in occs if o.raw is not None}))
     for feed in all_feeds:
-        files[feed.path] = calendar(feed.name, feed.description, list(feed.occurrences), catalog, cache)
+        # a feed is written from its policies' events: a serve session keeps it while they are kept
+        inputs = ("feed", memo.context(catalog), site_url, feed.path, feed.name, feed.description,
+                  memo.policies(list({o.rec.key: o.rec for o in feed.occurrences}.values()))) \
+            if memo.active() else None
+        files[feed.path] = memo.cached(inputs, lambda: calendar(feed.name, feed.description, list(feed.occurrences),
+                                                                catalog, cache))
     by_policy: dict[str, dict[str, list[Occurrence]]] = {}
     for occ in all_feeds[0].occurrences:
         by_policy.setdefault(occ.rec.key, {}).setdefault(occ.deadline.id, []).append(occ)

@@ -139,6 +139,18 @@ class Portal:
 
     def glossary_pages(self) -> dict[str, str]:
         usage = self.term_usage()
+        # every term page lies in GLOSSARY_DIR, so a policy's line in "Gebruikt in" is the same
+        # on each of them: written once per policy, not once per term and policy
+        lines_of: dict[str, str] = {}
+
+        def user_line(r: PolicyRecord) -> str:
+            line = lines_of.get(r.key)
+            if line is None:
+                line = lines_of[r.key] = (
+                    f"- [{md(self.catalog.insurers[r.insurer_id].short_name)}: {md(r.policy.title)}"
+                    f" ({r.year_label})]({relative(term_url('_'), policy_url(r))})")
+            return line
+
         definitions: dict[str, list[tuple[PolicyRecord, Any]]] = {}
         for r in self.catalog.sorted_policies():
             for d in r.policy.definitions:
@@ -169,8 +181,7 @@ class Portal:
                 lines.append("")
             lines += ["## Gebruikt in", ""]
             if users:
-                lines += [f"- [{md(self.catalog.insurers[r.insurer_id].short_name)}: {md(r.policy.title)}"
-                          f" ({r.year_label})]({relative(page, policy_url(r))})" for r in users]
+                lines += [user_line(r) for r in users]
             else:
                 lines.append("Nog in geen enkel beleid.")
             pages[page] = "\n".join(lines) + "\n"
