@@ -31,6 +31,12 @@ EDITS = [
     ("a glossary definition", "registry/glossary/common.yaml",
      "Wettelijk register van zorgverleners", "Wettelijk register van alle zorgverleners"),
     ("an insurer's name", "vgz/index.yaml", "short_name: VGZ", "short_name: VGZ-groep"),
+    ("a publication date", "vgz/wijkverpleging-2024.yaml", "published: null", "published: 2023-05-01"),
+    ("a care type added", "zilveren-kruis/fysiotherapie-2026-2027.yaml",
+     "care_types: [fysiotherapie]\n", "care_types: [fysiotherapie, oefentherapie]\n"),
+    ("a period lengthened", "zilveren-kruis/fysiotherapie-2026-2027.yaml",
+     "contract_years: [2026, 2027]\nperiod: {start: 2026, end: 2027}",
+     "contract_years: [2026, 2027, 2028]\nperiod: {start: 2026, end: 2028}"),
 ]
 
 
