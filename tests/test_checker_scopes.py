@@ -89,6 +89,36 @@ def test_the_engine_answers_within_a_scope_exactly_as_on_the_whole_bundle(compac
     assert checked > 800
 
 
+def test_an_answer_from_kept_policy_parts_is_the_answer_computed_afresh(compact):
+    """``respond(..., cached)`` lets a caller keep each policy's part of an answer (the site
+    generator does, for the first answers, in a ``serve`` session): reused parts give the same
+    answer, and nothing after the engine changes a part it was handed."""
+    kept: dict[tuple, tuple] = {}
+    computed = []
+
+    def cached(policy, compute):
+        key = (json.dumps(case, sort_keys=True), policy["id"])
+        if key not in kept:
+            kept[key] = compute()
+            computed.append(key)
+        return kept[key]
+
+    checked = 0
+    for case in parity_cases(compact)[::4]:
+        request = dict(case, today="2026-11-30", site_url="https://example.org/")
+        try:
+            fresh = json.dumps(respond(compact, request), sort_keys=True)
+        except Exception:
+            continue
+        first = json.dumps(respond(compact, request, cached), sort_keys=True)
+        made = len(computed)
+        again = json.dumps(respond(compact, request, cached), sort_keys=True)
+        assert len(computed) == made  # the second answer was made of kept parts only
+        assert fresh == first == again, case
+        checked += 1
+    assert checked > 200 and computed
+
+
 def test_every_scope_of_the_real_data_answers_an_empty_profile_as_the_whole_bundle(compact, split):
     index, parts = split
     for key in index["scopes"]:

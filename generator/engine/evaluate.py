@@ -13,7 +13,7 @@ verdict and never turn a contract into not-eligible.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from .facts import ABSENT, FactView
 from .logic import MET, NOT_MET, UNKNOWN, from_bool, k_and, k_not, k_or
@@ -895,13 +895,50 @@ def _in_scope(item_care_types: list[str], care_types: list[str] | None) -> bool:
     return not care_types or bool(set(care_types) & set(item_care_types))
 
 
+PolicyCache = Callable[[dict[str, Any], Callable[[], tuple[dict[str, Any], list[dict[str, Any]]]]],
+                      tuple[dict[str, Any], list[dict[str, Any]]]]
+
+
+def _policy_part(bundle: dict[str, Any], policy: dict[str, Any], view: FactView, year: int | None,
+                 care_type: str | None, care_types: list[str] | None,
+                 by_id: dict[str, dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """One policy's part of the answer, and its contracts' best tiers."""
+    policy_year = year if year is not None else min(policy["contract_years"])
+    ev = PolicyEvaluator(bundle, policy, view, policy_year, care_type, by_id)
+    view.status_of = ev.status_of
+    contracts = [ev.contract(c["id"]) for c in policy.get("contracts", [])
+                 if _in_scope(c["care_types"], care_types) and ev.offered(c)]
+    for cid, old in ev.continued.items():
+        c = old.contracts.get(cid)
+        if c and _in_scope(c["care_types"], care_types) and old.offered(c):
+            contracts.append({**old.contract(cid), "continued_from": old.policy["id"]})
+    selective = [ev.selective(rule) for rule in policy.get("selective_procurement", [])
+                 if _in_scope(rule["care_types"], care_types)]
+    clauses = [{"id": cl["id"], "kind": cl["kind"], "title": cl["title"], "text": cl["text"],
+                "applies_to": cl.get("applies_to", ["all"]), "cite": ev.cite(cl["cite"])}
+               for cl in policy.get("clauses", [])]
+    best = [{"policy": policy["id"], "contract": c["contract"], "name": c["name"], "tier": c["best_tier"],
+             "tier_name": c["best_tier_name"], "maybe_better": c["maybe_better"]}
+            for c in contracts if c["tiers"] and c["best_tier"]]
+    part = {"policy": policy["id"], "title": policy["title"], "completeness": policy["completeness"],
+            "contract_years": policy["contract_years"], "year": policy_year,
+            "contracts": [_public_contract(c) for c in contracts], "selective": selective, "clauses": clauses}
+    return part, best
+
+
 def evaluate(bundle: dict[str, Any], profile: Any, insurers: list[str] | None = None,
-             care_types: list[str] | None = None, year: int | None = None) -> dict[str, Any]:
+             care_types: list[str] | None = None, year: int | None = None,
+             cached: PolicyCache | None = None) -> dict[str, Any]:
     """All verdicts for a profile within a scope, as stable JSON-ready data.
 
     ``year`` is the contract year; without it each policy is judged for its first contract
     year. With exactly one care type in scope, that is the practice's care type (conditions
     that differ per care type inside one contract are then decided).
+
+    ``cached(policy, compute)``: how to get one policy's part of the answer (default: compute
+    it). A policy's part depends only on the profile, the scope, the bundle's registries and
+    the policy with those it continues contracts from, so a caller that knows when those are
+    unchanged (the site generator in a ``serve`` session) may keep it; never mutated here.
     """
     values = check_profile(profile, bundle["facts"])
     view = FactView(values, bundle["facts"])
@@ -909,39 +946,17 @@ def evaluate(bundle: dict[str, Any], profile: Any, insurers: list[str] | None = 
     out_insurers: dict[str, dict[str, Any]] = {}
     by_id = policies_by_id(bundle)
     for policy in select_policies(bundle, insurers, care_types, year):
-        policy_year = year if year is not None else min(policy["contract_years"])
-        ev = PolicyEvaluator(bundle, policy, view, policy_year, care_type, by_id)
-        view.status_of = ev.status_of
-        contracts = [ev.contract(c["id"]) for c in policy.get("contracts", [])
-                     if _in_scope(c["care_types"], care_types) and ev.offered(c)]
-        for cid, old in ev.continued.items():
-            c = old.contracts.get(cid)
-            if c and _in_scope(c["care_types"], care_types) and old.offered(c):
-                contracts.append({**old.contract(cid), "continued_from": old.policy["id"]})
-        selective = [ev.selective(rule) for rule in policy.get("selective_procurement", [])
-                     if _in_scope(rule["care_types"], care_types)]
+        compute = lambda: _policy_part(bundle, policy, view, year, care_type, care_types, by_id)  # noqa: E731
+        part, best = cached(policy, compute) if cached is not None else compute()
         entry = out_insurers.setdefault(policy["insurer"], {
             "insurer": policy["insurer"],
             "name": bundle["insurers"].get(policy["insurer"], {}).get("name", policy["insurer"]),
             "best": [], "policies": []})
-        clauses = [{"id": cl["id"], "kind": cl["kind"], "title": cl["title"], "text": cl["text"],
-                    "applies_to": cl.get("applies_to", ["all"]), "cite": ev.cite(cl["cite"])}
-                   for cl in policy.get("clauses", [])]
-        entry["policies"].append({"policy": policy["id"], "title": policy["title"],
-                                  "completeness": policy["completeness"],
-                                  "contract_years": policy["contract_years"], "year": policy_year,
-                                  "contracts": contracts, "selective": selective, "clauses": clauses})
-        for c in contracts:
-            if c["tiers"] and c["best_tier"]:
-                entry["best"].append({"policy": policy["id"], "contract": c["contract"], "name": c["name"],
-                                      "tier": c["best_tier"], "tier_name": c["best_tier_name"],
-                                      "maybe_better": c["maybe_better"]})
+        entry["policies"].append(part)
+        entry["best"].extend(best)
     probe = PolicyEvaluator(bundle, {"contracts": [], "sources": [""]}, view, year, care_type)
     view.status_of = probe.status_of
     warnings = view.contradictions(probe.texts.fact_name)
-    for entry in out_insurers.values():
-        for p in entry["policies"]:
-            p["contracts"] = [_public_contract(c) for c in p["contracts"]]
     return {
         "engine_version": ENGINE_VERSION,
         "scope": {"insurers": sorted(insurers) if insurers else None,

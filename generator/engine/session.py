@@ -11,7 +11,7 @@ from typing import Any
 from . import deadlines as rules
 from . import ical
 from .dates import as_date, relative_date, when_sort_key, when_text
-from .evaluate import evaluate
+from .evaluate import PolicyCache, evaluate
 from .profile import check_profile
 from .questions import question_key, rank_questions
 
@@ -28,11 +28,12 @@ def answered_keys(bundle: dict[str, Any], profile: Any) -> set[str]:
     return keys
 
 
-def respond(bundle: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
+def respond(bundle: dict[str, Any], request: dict[str, Any], cached: PolicyCache | None = None) -> dict[str, Any]:
     """``request``: profile, insurers, care_types, year, skipped (question keys), today (ISO),
-    anchors ({anchor id: ISO date}), site_url."""
+    anchors ({anchor id: ISO date}), site_url. ``cached``: see ``evaluate``."""
     profile = request.get("profile") or {}
-    answer = evaluate(bundle, profile, request.get("insurers"), request.get("care_types"), request.get("year"))
+    answer = evaluate(bundle, profile, request.get("insurers"), request.get("care_types"), request.get("year"),
+                      cached=cached)
     questions = rank_questions(bundle, answer, request.get("skipped") or [], answered_keys(bundle, profile))
     plan = action_plan(bundle, answer, request.get("today"), request.get("anchors") or {},
                        request.get("site_url") or bundle.get("site_url") or "/")

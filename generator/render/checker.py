@@ -16,6 +16,7 @@ from pathlib import Path
 from ..bundle import engine_bundle
 from ..bundle import scopes as scopes_of
 from ..engine import scopes
+from ..engine.evaluate import PolicyCache
 from ..engine.session import respond
 from ..errors import InkoopwijzerError
 from ..escape import json_text
@@ -108,7 +109,7 @@ def checker_files(catalog: Catalog, pyodide: Path, site_url: str) -> dict[str, s
             if memo.active() else None
         text, digests[key] = memo.cached(inputs, lambda: _json_and_digest({"scope": key, "policies": policies}))
         files[f"{SCOPE_DIR}/{key}.json"] = text
-    files.update(_start_files(index, parts, files, digests))
+    files.update(_start_files(index, parts, files, digests, catalog))
     return files
 
 
@@ -122,14 +123,15 @@ _first_answers: dict[bytes, str] = {}
 
 
 def _start_files(index: dict, parts: dict[str, list], files: dict[str, str | bytes],
-                 digests: dict[str, bytes]) -> dict[str, str]:
+                 digests: dict[str, bytes], catalog: Catalog) -> dict[str, str]:
     """The engine's first answer (empty profile) per scope, computed on exactly what the
     browser loads for that scope: the index and the scope's file.
 
     The answer is a pure function of the engine's code and those two files, so it is kept
     by their digest: a ``serve`` session computes again only the scopes an edit changed
     (the engine is about a third of generating the tree). Only the last generation's
-    answers are kept."""
+    answers are kept; within a scope an edit changed, each policy's part of the answer is
+    kept while that policy and those it continues contracts from are unchanged."""
     global _first_answers
     base = hashlib.sha256(files["checker/engine.zip"])
     base.update(files["checker/bundle.json"].encode("utf-8"))
@@ -143,10 +145,30 @@ def _start_files(index: dict, parts: dict[str, list], files: dict[str, str | byt
         if found is None:
             view = scopes.view(index, {p["id"]: p for p in parts[key]})
             found = _json(respond(view, {"profile": {"facts": {}}, "insurers": insurers,
-                                         "care_types": [ct], "year": year}))
+                                         "care_types": [ct], "year": year}, _parts_kept(catalog, ct, year)))
         kept[digest.digest()] = out[f"checker/start/{key}.json"] = found
     _first_answers = kept
     return out
+
+
+def _parts_kept(catalog: Catalog, care_type: str, year: int) -> PolicyCache | None:
+    """In a ``serve`` session: each policy's part of a first answer (empty profile), kept by
+    the scope, the context and the digests of the policy and every policy it continues
+    contracts from (the engine judges a continued contract in its own policy)."""
+    if not memo.active():
+        return None
+
+    def cached(policy: dict, compute):
+        recs, todo = {}, [catalog.policies[policy["id"]]]
+        while todo:
+            rec = todo.pop()
+            recs[rec.key] = rec
+            todo.extend(catalog.policies[c.policy] for c in rec.policy.continues
+                        if c.policy in catalog.policies and c.policy not in recs)
+        inputs = ("first-answer-part", memo.context(catalog), care_type, year,
+                  memo.policies([recs[k] for k in sorted(recs)]))
+        return memo.cached(inputs, compute)
+    return cached
 
 
 def _json(data) -> str:
