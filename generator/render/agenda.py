@@ -132,14 +132,22 @@ def agenda_pages(catalog: Catalog, site_url: str, per_page: int | None = None,
     insurers = sorted({r.insurer_id for r in catalog.policies.values()})
     cts = sorted({c for r in catalog.policies.values() for c in r.policy.care_types},
                  key=lambda c: catalog.care_types[c].name)
-    opt = lambda value, label: f'<option value="{escape(value)}">{escape(label)}</option>'  # noqa: E731
-    head = "".join(f'<th scope="col">{c}</th>' for c in COLUMNS)
     per_page = per_page or PAGE_ROWS
     every = agenda_rows(catalog)
     parts = [every[i:i + per_page] for i in range(0, len(every), per_page)] or [[]]
-    ranges = [(part[0][0], part[-1][0]) if part else ("", "") for part in parts]
     many = len(catalog.insurers) > FEED_TABLE_MAX_INSURERS
     rows = feed_rows(catalog, site_url, frozenset({"all", "care-type"}) if many else None, all_feeds)
+    # the pages are a function of these: a serve session keeps them while an edit leaves them alone
+    inputs = ("agenda-pages", memo.context(catalog), site_url, per_page, tuple(cts), tuple(every), tuple(rows)) \
+        if memo.active() else None
+    return memo.cached(inputs, lambda: _agenda_pages(catalog, site_url, insurers, cts, parts, rows, many))
+
+
+def _agenda_pages(catalog: Catalog, site_url: str, insurers: list[str], cts: list[str],
+                  parts: list[list[tuple[str, str]]], rows: list[str], many: bool) -> dict[str, str]:
+    opt = lambda value, label: f'<option value="{escape(value)}">{escape(label)}</option>'  # noqa: E731
+    head = "".join(f'<th scope="col">{c}</th>' for c in COLUMNS)
+    ranges = [(part[0][0], part[-1][0]) if part else ("", "") for part in parts]
     rest = _REST.format(feeds=chr(10).join(rows), NO_SEARCH=NO_SEARCH, elsewhere=_FEEDS_ELSEWHERE if many else "")
     pages: dict[str, str] = {}
     for number, part in enumerate(parts, start=1):

@@ -165,9 +165,10 @@ def render_calendars(catalog: Catalog, site_url: str, all_feeds: list[Feed] | No
             cache.update(memo.cached(("events", memo.context(catalog), site_url, key, memo.policy(rec)),
                                      lambda: {o.uid: ical.event(o.raw) for o in occs if o.raw is not None}))
     for feed in all_feeds:
-        # a feed is written from its policies' events: a serve session keeps it while they are kept
-        inputs = ("feed", memo.context(catalog), site_url, feed.path, feed.name, feed.description,
-                  memo.policies(list({o.rec.key: o.rec for o in feed.occurrences}.values()))) \
+        # a feed is its header and its events' texts: a serve session keeps it while they are
+        # the same (an edit that leaves a policy's deadlines alone rewrites none of its feeds)
+        inputs = ("feed", feed.path, feed.name, feed.description,
+                  tuple((o.uid, cache[o.uid]) for o in feed.occurrences if o.raw is not None)) \
             if memo.active() else None
         files[feed.path] = memo.cached(inputs, lambda: calendar(feed.name, feed.description, list(feed.occurrences),
                                                                 catalog, cache))

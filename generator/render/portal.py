@@ -78,6 +78,16 @@ class Portal:
         return ("years-page", memo.context(self.catalog), cmp.insurer_id, cmp.family,
                 memo.with_continued(self.catalog, cmp.policies), self._lineages(cmp.policies))
 
+    def about_inputs(self, intro: str) -> Any:
+        """The about pages read of each policy only what the coverage matrix shows (family,
+        care types, contract years, completeness) and the dates of the newest data."""
+        if not memo.active():
+            return None
+        return ("about", memo.context(self.catalog), intro,
+                tuple((r.key, r.policy.family, tuple(r.policy.care_types), tuple(r.policy.contract_years),
+                       r.policy.completeness, r.policy.published, tuple(a.date for a in r.policy.amendments))
+                      for r in self.catalog.sorted_policies()))
+
     def _lineages(self, recs: list[PolicyRecord]) -> tuple[tuple[tuple[str, bytes], ...], ...]:
         pairs = sorted({(r.insurer_id, r.policy.family) for r in recs})
         return tuple(memo.policies(self.catalog.family_policies(i, f)) for i, f in pairs)

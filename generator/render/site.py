@@ -101,7 +101,8 @@ def site_jobs(catalog: Catalog, home_intro: str, site_url: str,
         lambda: {"index.md": shared.portal.home_page(home_intro)},
     ]
     if about_intro is not None:
-        with_comparisons.append(lambda: shared.portal.about_pages(about_intro))
+        with_comparisons.append(lambda: memo.cached(shared.portal.about_inputs(about_intro),
+                                                    lambda: shared.portal.about_pages(about_intro)))
     rest: list[Job] = [
         lambda: shared.portal.glossary_pages(),  # the glossary does not need the comparisons
         lambda: render_open_data(catalog),

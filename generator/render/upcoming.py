@@ -20,6 +20,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .. import memo
 from ..escape import html as escape
 from ..model import Catalog, PolicyRecord
 from .dates import when_sort_key, when_text
@@ -76,21 +77,47 @@ def upcoming(catalog: Catalog) -> dict[str, list[Upcoming]]:
     month files of ``upcoming_files`` keep (they split the lists by that last day).
 
     Asked by the home page, its lists and the month files: computed once per catalog."""
+    return {kind: [item.upcoming for item in items] for kind, items in _lists(catalog).items()}
+
+
+@dataclass(frozen=True)
+class _Item:
+    sort_key: tuple[Any, ...]
+    upcoming: Upcoming
+    entry: dict[str, Any]  # as the month files hold it
+
+
+def _lists(catalog: Catalog) -> dict[str, list[_Item]]:
     global _last
     if _last is not None and _last[0] is catalog:
         return _last[1]
-    out: dict[str, list[Upcoming]] = {k: [] for k in KINDS}
+    out: dict[str, list[_Item]] = {k: [] for k in KINDS}
     for rec in catalog.sorted_policies():
-        for dl in rec.policy.deadlines:
-            if dl.when.kind != "relative":  # no date of its own
-                out[kind_of(dl)].append(Upcoming(until(dl), rec, dl))
+        # a serve session keeps a policy's items while its file and the context are unchanged
+        inputs = ("upcoming", memo.context(catalog), rec.key, memo.policy(rec)) if memo.active() else None
+        for kind, item in memo.cached(inputs, lambda: _policy_items(catalog, rec)):
+            out[kind].append(item)
     for items in out.values():
-        items.sort(key=lambda u: (u.until, when_sort_key(u.deadline.when), u.rec.key, u.deadline.id))
+        items.sort(key=lambda item: item.sort_key)
     _last = (catalog, out)
     return out
 
 
-_last: tuple[Catalog, dict[str, list[Upcoming]]] | None = None  # the last catalog's lists
+_last: tuple[Catalog, dict[str, list[_Item]]] | None = None  # the last catalog's lists
+
+
+def _policy_items(catalog: Catalog, rec: PolicyRecord) -> list[tuple[str, _Item]]:
+    items = []
+    for dl in rec.policy.deadlines:
+        if dl.when.kind == "relative":  # no date of its own
+            continue
+        u = Upcoming(until(dl), rec, dl)
+        entry = {"until": u.until.isoformat(), "when": when_text(dl.when),
+                 "insurer": catalog.insurers[rec.insurer_id].short_name, "action": dl.action,
+                 "contract_year": dl.contract_year,
+                 "href": page_link("agenda/index.md", policy_url(rec), dl.id)}
+        items.append((kind_of(dl), _Item((u.until, when_sort_key(dl.when), rec.key, dl.id), u, entry)))
+    return items
 
 
 def upcoming_files(catalog: Catalog) -> dict[str, str]:
@@ -101,18 +128,12 @@ def upcoming_files(catalog: Catalog) -> dict[str, str]:
     needs for the next ``LIMIT`` from today, so a visit does not load every deadline of every year
     (the file grew with the data: 2.6 MB at 100x). Entries: last day, text, and a link relative
     to the index."""
-    def entry(u: Upcoming) -> dict[str, Any]:
-        return {"until": u.until.isoformat(), "when": when_text(u.deadline.when),
-                "insurer": catalog.insurers[u.rec.insurer_id].short_name, "action": u.deadline.action,
-                "contract_year": u.deadline.contract_year,
-                "href": page_link("agenda/index.md", policy_url(u.rec), u.deadline.id)}
-
-    lists = upcoming(catalog)
+    lists = _lists(catalog)
     months: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for kind, items in lists.items():
-        for u in items:
-            months.setdefault(u.until.isoformat()[:7], {k: [] for k in lists})[kind].append(entry(u))
-    index = {"limit": LIMIT, "last": {kind: [entry(u) for u in items[-LIMIT:]] for kind, items in lists.items()},
+        for item in items:
+            months.setdefault(item.entry["until"][:7], {k: [] for k in lists})[kind].append(item.entry)
+    index = {"limit": LIMIT, "last": {kind: [item.entry for item in items[-LIMIT:]] for kind, items in lists.items()},
              "months": {m: {kind: len(v) for kind, v in per.items()} for m, per in sorted(months.items())}}
     files = {FEED: _dump(index)}
     for month, per in months.items():
