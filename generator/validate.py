@@ -12,8 +12,10 @@ bands partly overlap.
 """
 from __future__ import annotations
 
+import dataclasses
 import gc
 import math
+import operator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -410,7 +412,8 @@ def _load_catalog(root: Path, root_display: str | None,
         insurer = _validate(doc, s.Insurer, ctx) if doc else None
         if insurer is not None:
             insurers[folder.name] = insurer
-        for path in sorted(folder.glob("*.yaml")):
+        entries = sorted(folder.iterdir(), key=lambda p: p.name)  # one listing for both loops below
+        for path in (p for p in entries if p.name.endswith(".yaml")):
             if path.name == INSURER_INDEX or (only_insurers is not None and folder.name not in only_insurers):
                 continue
             doc = _read(path, root_display, root, ctx)
@@ -425,8 +428,8 @@ def _load_catalog(root: Path, root_display: str | None,
                 continue
             policies[key] = rec
             policy_docs[key] = doc
-        for path in sorted(folder.iterdir()):
-            if path.is_file() and path.suffix in (".yml", ".json"):
+        for path in entries:
+            if path.suffix in (".yml", ".json") and path.is_file():
                 ctx.problems.append(Problem(str(Path(folder_display) / path.name), 1, 1, "(document)",
                                             "policy files must end in .yaml"))
 
@@ -442,9 +445,13 @@ def _load_catalog(root: Path, root_display: str | None,
         ctx.problems.extend(memo.cached(inputs, lambda: _problems_of(_check_policy, catalog, rec, policy_docs[key])))
     check_paths(catalog, policy_docs, registry_docs, root_display, ctx.problems.append)
 
-    problems = sorted(set(ctx.problems))
+    problems = sorted(set(ctx.problems), key=_problem_order)  # a key: 10x faster than Problem's __lt__
     has_errors = any(p.severity == "error" for p in problems)
     return (None if has_errors else catalog), problems
+
+
+# The order of ``Problem`` (a dataclass with ``order=True``: its fields in turn), as a key
+_problem_order = operator.attrgetter(*(f.name for f in dataclasses.fields(Problem)))
 
 
 def _problems_of(check, *args: Any) -> list[Problem]:
