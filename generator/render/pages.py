@@ -11,7 +11,8 @@ import posixpath
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from ..engine.deadlines import ACTORS, AUDIENCES, CHANNELS  # one wording, shared with the calendar
@@ -121,6 +122,29 @@ def term_text(term: Any) -> str:
     return text
 
 
+class _CompiledTemplates(BytecodeCache):
+    """Compiled templates, kept for the process: every ``PageRenderer`` makes an environment of
+    its own (its filters read its catalog) with the same settings, so a ``serve`` reload need
+    not compile the templates again. Jinja rejects a kept template whose source changed."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+    def clear(self) -> None:
+        self._code.clear()
+
+
+_COMPILED = _CompiledTemplates()
+
+
 class PageRenderer:
     """Renders all generated pages for one catalog."""
 
@@ -132,6 +156,7 @@ class PageRenderer:
         self.feed_paths = feed_paths
         self.env = Environment(
             loader=FileSystemLoader(str(TEMPLATES)),
+            bytecode_cache=_COMPILED,
             undefined=StrictUndefined,
             finalize=md_escape,
             autoescape=False,
