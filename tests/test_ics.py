@@ -200,3 +200,17 @@ def test_an_amended_deadline_keeps_its_uid_and_its_sequence_rises(tmp_path: Path
     assert (old.sequence, new.sequence) == (0, 1)
     assert old.start.date() == date(2025, 11, 3) and new.start.date() == date(2025, 11, 10)
     assert new.stamp > old.stamp  # DTSTAMP follows the amendment date
+
+
+@pytest.mark.parametrize("bad", ["\r", "\n", "\r\r\n"])
+def test_a_calendar_with_a_bare_line_break_inside_a_line_is_never_published(catalog, monkeypatch, bad):
+    """The last guard before a feed is written: whatever the writer above it did, a CR or LF
+    that does not end a line (a line an attacker could inject) stops the build."""
+    from generator.engine import ical
+    from generator.render import ics
+
+    good = ical.calendar("x", "y", [], refresh=ics.REFRESH)
+    assert ics.calendar("x", "y", [], catalog).decode("utf-8") == good
+    monkeypatch.setattr(ical, "calendar", lambda *a, **k: good.replace("METHOD:PUBLISH", f"METHOD:PUBLISH{bad}X"))
+    with pytest.raises(RuntimeError, match="bare CR or LF"):
+        ics.calendar("x", "y", [], catalog)
