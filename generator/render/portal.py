@@ -9,6 +9,7 @@ import functools
 import re
 from typing import Any, Iterable
 
+from ..escape import html as escape
 from ..model import Catalog, PolicyRecord
 from .. import memo
 from . import compare_pages
@@ -150,16 +151,19 @@ class Portal:
     def glossary_pages(self) -> dict[str, str]:
         usage = self.term_usage()
         # every term page lies in GLOSSARY_DIR, so a policy's line in "Gebruikt in" is the same
-        # on each of them: written once per policy, not once per term and policy
-        lines_of: dict[str, str] = {}
+        # on each of them: written once per policy, not once per term and policy. The lists are
+        # raw HTML: a common term is used in most policies (870 links at 100x), and Markdown's
+        # inline parsing of that many links was most of the time a site builder spent on them
+        items_of: dict[str, str] = {}
 
-        def user_line(r: PolicyRecord) -> str:
-            line = lines_of.get(r.key)
-            if line is None:
-                line = lines_of[r.key] = (
-                    f"- [{md(self.catalog.insurers[r.insurer_id].short_name)}: {md(r.policy.title)}"
-                    f" ({r.year_label})]({relative(term_url('_'), policy_url(r))})")
-            return line
+        def user_item(r: PolicyRecord) -> str:
+            item = items_of.get(r.key)
+            if item is None:
+                item = items_of[r.key] = (
+                    f'<li><a href="{escape(page_link(term_url("_"), policy_url(r)))}">'
+                    f"{escape(self.catalog.insurers[r.insurer_id].short_name)}: {escape(r.policy.title)}"
+                    f" ({escape(r.year_label)})</a></li>")
+            return item
 
         definitions: dict[str, list[tuple[PolicyRecord, Any]]] = {}
         for r in self.catalog.sorted_policies():
@@ -179,10 +183,11 @@ class Portal:
                     for o in term.see_also), ""]
             own = definitions.get(tid, [])
             if own:
-                lines += ["## Zo gebruikt een verzekeraar dit begrip", ""]
-                lines += [f"- [{md(self.catalog.insurers[r.insurer_id].short_name)}, {md(r.policy.title)}]"
-                          f"({relative(page, policy_url(r))}): {md(d.definition)}" for r, d in own]
-                lines.append("")
+                lines += ["## Zo gebruikt een verzekeraar dit begrip", "", "<ul>"]
+                lines += [f'<li><a href="{escape(page_link(page, policy_url(r)))}">'
+                          f"{escape(self.catalog.insurers[r.insurer_id].short_name)}, {escape(r.policy.title)}</a>: "
+                          f"{escape(d.definition)}</li>" for r, d in own]
+                lines += ["</ul>", ""]
             registers = [r for r in self.catalog.registers.values() if r.term == tid]
             if registers:
                 lines += ["## Registers, netwerken en keurmerken", ""]
@@ -191,7 +196,7 @@ class Portal:
                 lines.append("")
             lines += ["## Gebruikt in", ""]
             if users:
-                lines += [user_line(r) for r in users]
+                lines += ["<ul>", *(user_item(r) for r in users), "</ul>"]
             else:
                 lines.append("Nog in geen enkel beleid.")
             pages[page] = "\n".join(lines) + "\n"
