@@ -190,3 +190,31 @@ def test_a_second_page_renderer_reuses_the_compiled_templates(catalog, monkeypat
     bucket = Bucket(renderer.env, pages._COMPILED.get_cache_key(name, filename), pages._COMPILED.get_source_checksum(source + " "))
     pages._COMPILED.load_bytecode(bucket)
     assert bucket.code is None  # another source: Jinja compiles it again
+
+
+def test_the_serve_hook_keeps_the_themes_compiled_templates(tmp_path: Path, monkeypatch):
+    """ProperDocs makes a new theme environment for every build of a serve session; the
+    serve hook hands each the session's compiled templates, so a reload does not compile
+    mkdocs-material's templates again."""
+    from generator import mkdocs_hooks
+    from generator.build import _site_builder, load_builder_config
+
+    _site_builder()
+    monkeypatch.setattr(mkdocs_hooks, "_theme_code", type(mkdocs_hooks._theme_code)())
+    config = make_project(tmp_path)
+    loaded = []
+    keep = mkdocs_hooks._theme_code.load_bytecode
+
+    def load(bucket):
+        keep(bucket)
+        loaded.append(bucket.code is not None)
+
+    monkeypatch.setattr(mkdocs_hooks._theme_code, "load_bytecode", load)
+    for build in range(2):
+        cfg = load_builder_config(config, tmp_path / "content", tmp_path / "site")
+        env = mkdocs_hooks.on_env(cfg.theme.get_env(), config=cfg, files=None)
+        assert env.get_template("main.html")
+        if build == 0:
+            assert loaded and not any(loaded)  # the first build compiles ...
+            loaded.clear()
+    assert loaded and all(loaded)  # ... the next one loads what it compiled

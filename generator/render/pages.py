@@ -11,8 +11,7 @@ import posixpath
 from pathlib import Path
 from typing import Any
 
-from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
-from jinja2.bccache import Bucket
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from ..engine.deadlines import ACTORS, AUDIENCES, CHANNELS  # one wording, shared with the calendar
@@ -22,6 +21,7 @@ from ..model import Catalog, PolicyRecord, iter_criteria
 from .criteria import CriterionText, describe, number
 from .dates import dutch_date, when_sort_key, when_text
 from .. import memo
+from ..compiled import CompiledTemplates
 from .freshness import newer_policy_notice, stale_notice, stale_notices
 from .markup import link, md_attr, md_escape, pager, safe_url
 from .subscribe import subscribe_links
@@ -122,27 +122,8 @@ def term_text(term: Any) -> str:
     return text
 
 
-class _CompiledTemplates(BytecodeCache):
-    """Compiled templates, kept for the process: every ``PageRenderer`` makes an environment of
-    its own (its filters read its catalog) with the same settings, so a ``serve`` reload need
-    not compile the templates again. Jinja rejects a kept template whose source changed."""
-
-    def __init__(self) -> None:
-        self._code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        code = self._code.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        self._code[bucket.key] = bucket.bytecode_to_string()
-
-    def clear(self) -> None:
-        self._code.clear()
-
-
-_COMPILED = _CompiledTemplates()
+# each renderer makes its own environment (its filters read its catalog), with the same settings
+_COMPILED = CompiledTemplates()
 
 
 class PageRenderer:
