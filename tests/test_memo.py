@@ -34,6 +34,8 @@ EDITS = [
     ("a publication date", "vgz/wijkverpleging-2024.yaml", "published: null", "published: 2023-05-01"),
     ("a care type added", "zilveren-kruis/fysiotherapie-2026-2027.yaml",
      "care_types: [fysiotherapie]\n", "care_types: [fysiotherapie, oefentherapie]\n"),
+    ("a care type added to a comparison in parts", "zilveren-kruis/fysiotherapie-2024-2025.yaml",
+     "care_types: [fysiotherapie]\n", "care_types: [fysiotherapie, oefentherapie]\n"),
     ("a period lengthened", "zilveren-kruis/fysiotherapie-2026-2027.yaml",
      "contract_years: [2026, 2027]\nperiod: {start: 2026, end: 2027}",
      "contract_years: [2026, 2027, 2028]\nperiod: {start: 2026, end: 2028}"),
@@ -51,6 +53,9 @@ def _check_every_edit_gives_the_tree_of_a_full_generation(folder: str) -> None:
     from generator.serve import LiveTree
     from generator.tree import docs_tree, write_tree
 
+    from generator.render import compare_pages
+
+    compare_pages.PART_INSURERS = 2  # comparisons in parts (a new interpreter): each part is kept on its own
     root = Path(folder)
     config = make_project(root, with_real_policies=True)
     live = LiveTree(config, root / "tree")  # its helper renders with the memo, forked from here
@@ -93,7 +98,7 @@ def _check_every_edit_gives_the_tree_of_a_full_generation(folder: str) -> None:
             same_trees(step, what)
             if what in ("a threshold", "a policy's title"):  # one policy: most pieces are kept
                 reused, used = update.reused
-                assert reused / used > 0.7, f"after {what}, only {reused} of {used} pieces were kept"
+                assert reused / used > 0.6, f"after {what}, only {reused} of {used} pieces were kept"
         # an edit the checks refuse: the session reports the same located error as a full check
         path = root / "policies" / "vgz" / "wijkverpleging-2024.yaml"
         good = path.read_text(encoding="utf-8")

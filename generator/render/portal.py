@@ -57,11 +57,26 @@ class Portal:
         """Every page of a comparison (more than one past ``PART_INSURERS`` insurers), each with
         the freshness notice of the insurers it shows."""
         pages = {}
-        for part in compare_pages.comparison_parts(cmp):
-            notice = stale_notices(self.catalog, [(c.rec.insurer_id, c.rec.policy.family) for c in part.cmp.columns],
-                                   cmp.year)
-            pages[part.url] = _with_notice(compare_pages.comparison_page(self.catalog, cmp, part), notice)
+        parts = compare_pages.comparison_parts(cmp)
+        for part in parts:
+            pages[part.url] = memo.cached(self._part_inputs(cmp, parts, part), lambda: _with_notice(
+                compare_pages.comparison_page(self.catalog, cmp, part),
+                stale_notices(self.catalog, [(c.rec.insurer_id, c.rec.policy.family) for c in part.cmp.columns],
+                              cmp.year)))
         return pages
+
+    def _part_inputs(self, cmp: InsurerComparison, parts: list[compare_pages.ComparisonPart],
+                     part: compare_pages.ComparisonPart) -> Any:
+        """What one part of a comparison reads: its own columns (their policies, those they
+        continue contracts from, their lineages for the notice), the comparison's rows, and
+        which insurers each part shows (its pager). A title edit changes one part of each
+        comparison its policy is in, not all of them."""
+        if not memo.active():
+            return None
+        recs = [c.rec for c in part.cmp.columns]
+        return ("comparison-part", memo.context(self.catalog), cmp.care_type, cmp.year, part.number, part.per_page,
+                tuple(tuple(c.rec.key for c in other.cmp.columns) for other in parts), tuple(cmp.rows),
+                memo.with_continued(self.catalog, recs), self._lineages(recs))
 
     # What a comparison's files read, for a serve session's memo (``memo``): the policies in
     # its columns with those whose contracts they continue, and their lineages (the notices
