@@ -70,12 +70,15 @@ else:  # serve: the serve session's own steps, timed from the edit on
     logging.getLogger("properdocs").setLevel(logging.ERROR)
     only = frozenset(sys.argv[3].split(",")) if len(sys.argv) > 3 else None  # serve --insurer
     tree, site = project / f"serve-tree-{{bool(only)}}", project / f"serve-site-{{bool(only)}}"
-    live = serve.LiveTree(project / "mkdocs.yml", tree, only)
+    live = serve.current = serve.LiveTree(project / "mkdocs.yml", tree, only)
+    # with serve's own hook, as serve builds: it refreshes the tree (nothing to do after the
+    # refresh timed below), finishes each rendered page and keeps the theme's compiled templates
+    config = lambda: load_builder_config(project / "mkdocs.yml", tree, site, strict=False,  # noqa: E731
+                                         hooks=[str(serve.HOOK)])
 
     def rebuild():
         live.refresh("http://127.0.0.1:8000/")
-        build(load_builder_config(project / "mkdocs.yml", tree, site, strict=False),
-              serve_url="http://127.0.0.1:8000/", dirty=True)
+        build(config(), serve_url="http://127.0.0.1:8000/", dirty=True)
 
     rebuild()  # the session's first build
 
@@ -89,8 +92,7 @@ else:  # serve: the serve session's own steps, timed from the edit on
             t0 = time.perf_counter()
             update = live.refresh("http://127.0.0.1:8000/")
             t_tree = time.perf_counter() - t0
-            build(load_builder_config(project / "mkdocs.yml", tree, site, strict=False),
-                  serve_url="http://127.0.0.1:8000/", dirty=True)
+            build(config(), serve_url="http://127.0.0.1:8000/", dirty=True)
             seconds = time.perf_counter() - t0
         finally:
             policy.write_text(text, encoding="utf-8")
