@@ -145,7 +145,7 @@ def test_a_comparison_of_many_insurers_comes_in_parts_each_with_every_row(catalo
 
 def test_links_across_a_site_with_every_long_list_in_parts_resolve(tmp_path, monkeypatch):
     """Every comparison of two or more insurers in parts of one, the policy list in parts of
-    four, the agenda in parts of 25: the pagers, the policy pages' links to the part that shows
+    four, the agenda in parts of 25, a term's lists in parts of five: the pagers, the policy pages' links to the part that shows
     them, the downloads, anchors: nothing breaks."""
     from generator.build import build_site
     from generator.render import agenda, pages
@@ -158,6 +158,7 @@ def test_links_across_a_site_with_every_long_list_in_parts_resolve(tmp_path, mon
     monkeypatch.setattr(agenda, "PAGE_ROWS", 25)
     monkeypatch.setattr(agenda, "FEED_TABLE_MAX_INSURERS", 0)
     monkeypatch.setattr(portal_module, "COVERAGE_PART_INSURERS", 2)
+    monkeypatch.setattr(portal_module, "TERM_LIST_ROWS", 5)
     config = make_project(tmp_path, with_real_policies=True)
     build_site(config, tmp_path / "site")
     site = tmp_path / "site"
@@ -165,6 +166,7 @@ def test_links_across_a_site_with_every_long_list_in_parts_resolve(tmp_path, mon
     assert (site / "vergelijk" / "fysiotherapie-2026" / "deel-2" / "index.html").is_file()
     assert (site / "beleid" / "alle" / "3" / "index.html").is_file()
     assert (site / "agenda" / "alle" / "2" / "index.html").is_file()
+    assert (site / "begrippen" / "looptijd" / "gebruikt-in" / "2" / "index.html").is_file()
     checked, broken = broken_links(site)
     assert checked > 100 and not broken, "\n".join(broken[:30])
     policy = (site / "beleid" / "zorg-en-zekerheid" / "paramedische-zorg-2026" / "index.html").read_text(encoding="utf-8")
@@ -214,3 +216,82 @@ def test_past_the_market_size_the_agenda_lists_the_feeds_of_everything_and_per_c
     kept = [f for f in every if f.kind in ("all", "care-type")]
     assert short.count('<tr id="feed-') == len(kept) < len(every)
     assert "Een agenda per verzekeraar staat op de pagina van die verzekeraar" in short
+
+
+def _served(md_path: str) -> str:
+    """The folder a generated page is served as (directory URLs)."""
+    return posixpath.dirname(md_path) if posixpath.basename(md_path) == "index.md" else md_path[:-3]
+
+
+def _resolve(page: str, href: str) -> str:
+    return posixpath.normpath(posixpath.join(_served(page), href))
+
+
+def test_the_real_glossary_lists_fit_on_the_term_pages(catalog):
+    pages = Portal(catalog).glossary_pages()
+    assert sorted(pages) == sorted([portal_module.term_url(t) for t in catalog.glossary] + ["begrippen/index.md"])
+    assert not any("iw-pager" in text for text in pages.values())
+    assert max(len(users) for users in Portal(catalog).term_usage().values()) <= portal_module.TERM_LIST_ROWS
+
+
+def _list_links(text: str, heading: str) -> list[str]:
+    """The links of the list under ``heading`` (a term page) or of a part's only list."""
+    text = text[text.index(heading):] if heading in text else text
+    start = text.index("<ul>")
+    return re.findall(r'<li><a href="([^"]+)">', text[start:text.index("</ul>", start)])
+
+
+def test_past_the_limit_each_list_of_a_term_continues_on_parts(catalog, monkeypatch):
+    """With parts of one (definitions) and of three (users): every item of the one-page list
+    once, in its order, on the term page and its parts; every pager link reaches a part and
+    names the current one; every part links back to the term."""
+    whole = Portal(catalog).glossary_pages()
+    for size in (1, 3):
+        monkeypatch.setattr(portal_module, "TERM_LIST_ROWS", size)
+        pages = Portal(catalog).glossary_pages()
+        assert pages.keys() >= whole.keys()
+        split = 0
+        for tid in catalog.glossary:
+            term_page = portal_module.term_url(tid)
+            for (slug, _, _), heading in ((portal_module.TERM_DEFINITIONS, "## Zo gebruikt een verzekeraar"),
+                                          (portal_module.TERM_USERS, "## Gebruikt in")):
+                if heading not in whole[term_page] or "<ul>" not in whole[term_page].split(heading)[1]:
+                    continue
+                expected = [_resolve(term_page, h) for h in _list_links(whole[term_page], heading)]
+                parts = [term_page] + sorted((p for p in pages if p.startswith(f"begrippen/{tid}/{slug}/")),
+                                             key=lambda p: int(posixpath.basename(p)[:-3]))
+                assert len(parts) == max(1, -(-len(expected) // size)), (tid, slug)
+                shown = []
+                for n, part in enumerate(parts, start=1):
+                    links = [_resolve(part, h) for h in _list_links(pages[part], heading)]
+                    assert 1 <= len(links) <= size
+                    shown += links
+                    if len(parts) == 1:
+                        continue
+                    text = pages[part]
+                    section = text[text.index(heading):] if n == 1 else text
+                    pager = section[section.index('<nav class="iw-pager"'):section.index("</nav>")]
+                    assert pager.count("<li") == len(parts) and re.search(
+                        rf'<li aria-current="page">deel {n}: ', pager)
+                    assert [_resolve(part, h) for h in re.findall(r'<a href="([^"]+)">', pager)] == \
+                        [_served(p) for p in parts if p != part]
+                    if n > 1:
+                        assert text.startswith(f"# {portal_module.md(catalog.glossary[tid].term)}: ") and f"(deel {n} van {len(parts)})" in text
+                        back = re.search(r"\[Terug naar het begrip [^]]+\]\(([^)]+)\)", text).group(1)
+                        assert posixpath.normpath(posixpath.join(posixpath.dirname(part), back)) == term_page
+                split += len(parts) > 1
+                assert shown == expected, (tid, slug)
+        assert split >= (5 if size == 3 else 1)
+        assert not set(pages) - set(whole) - {p for p in pages if re.fullmatch(r"begrippen/[^/]+/(definities|gebruikt-in)/\d+\.md", p)}
+
+
+def test_a_page_named_like_an_index_is_no_index():
+    """A term page whose name ends in "index" (behandelindex.md) is served one level deeper
+    like every other page, and a link to it keeps its name."""
+    from generator.render.pages import page_link
+
+    assert page_link("begrippen/behandelindex.md", "beleid/vgz/a.md") == "../../beleid/vgz/a/"
+    assert page_link("begrippen/index.md", "beleid/vgz/a.md") == "../beleid/vgz/a/"
+    assert page_link("beleid/vgz/a.md", "begrippen/behandelindex.md") == "../../../begrippen/behandelindex/"
+    assert page_link("beleid/vgz/a.md", "beleid/index.md") == "../../"
+    assert page_link("index.md", "agenda/index.md") == "agenda/"

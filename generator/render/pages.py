@@ -75,10 +75,13 @@ def page_link(from_page: str, to_md: str, anchor: str | None = None) -> str:
     """Link to a generated page as its final URL (directory URLs), for raw HTML."""
     rel = str(relative(from_page, to_md))
     rel = rel[:-3] + "/" if rel.endswith(".md") else rel
-    rel = rel.replace("index/", "")
+    # a folder's index.md is served as the folder itself (only a whole "index" part: a term
+    # page such as behandelindex.md is a page of its own)
+    if rel == "index/" or rel.endswith("/index/"):
+        rel = rel[:-len("index/")]
     # relative() is computed between .md paths; with directory URLs every page except an
     # index.md is served one level deeper, so it needs one more '../'.
-    if not from_page.endswith("index.md"):
+    if posixpath.basename(from_page) != "index.md":
         rel = "../" + rel
     return rel + (f"#{anchor}" if anchor else "")
 

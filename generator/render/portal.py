@@ -6,8 +6,9 @@ Every string from the data goes through ``escape`` (raw HTML, never parsed as Ma
 from __future__ import annotations
 
 import functools
+import posixpath
 import re
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from ..escape import html as escape
 from ..model import Catalog, PolicyRecord
@@ -30,8 +31,23 @@ HOME_MAX_INSURERS = MARKET_INSURERS
 COVERAGE_PART_INSURERS = MARKET_INSURERS
 
 
+# A term's lists (the insurers' own definitions, the policies that use it) show at most this
+# many items on a page: a "Gebruikt in" line is about 150 bytes of HTML, a definition a few
+# hundred, so a part stays under about 100 kB; past it a list continues on parts of its own.
+TERM_LIST_ROWS = 250
+# The two lists, as (folder of their parts, what the list holds, what it counts).
+TERM_DEFINITIONS = ("definities", "definities van verzekeraars", "definities")
+TERM_USERS = ("gebruikt-in", "beleidsdocumenten die het gebruiken", "beleidsdocumenten")
+
+
 def term_url(term_id: str) -> str:
     return f"{GLOSSARY_DIR}/{term_id}.md"
+
+
+def term_part_url(term_id: str, kind: str, number: int) -> str:
+    """Part ``number`` (2 and on) of one of a term's lists; the term's page holds part 1.
+    Served as ``begrippen/<term>/<kind>/<number>/``, beside the term's own ``begrippen/<term>/``."""
+    return f"{GLOSSARY_DIR}/{term_id}/{kind}/{number}.md"
 
 
 class Portal:
@@ -164,21 +180,31 @@ class Portal:
                          | {words[word] for word in _words_in(_all_text(dump).lower(), words)})
 
     def glossary_pages(self) -> dict[str, str]:
+        """A page per term (its definition, the insurers' own definitions, registers and the
+        policies that use it) and the index. A term's two lists grow with the data: past
+        ``TERM_LIST_ROWS`` items each continues on parts of its own (``term_part_url``)."""
         usage = self.term_usage()
-        # every term page lies in GLOSSARY_DIR, so a policy's line in "Gebruikt in" is the same
-        # on each of them: written once per policy, not once per term and policy. The lists are
-        # raw HTML: a common term is used in most policies (870 links at 100x), and Markdown's
-        # inline parsing of that many links was most of the time a site builder spent on them
+        # The lists are raw HTML: a common term is used in most policies (870 links at 100x),
+        # and Markdown's inline parsing of that many links was most of the time a site builder
+        # spent on them. Every term page lies in GLOSSARY_DIR, so a policy's line in "Gebruikt
+        # in" is the same on each of them: written once per policy, not once per term and policy.
         items_of: dict[str, str] = {}
 
-        def user_item(r: PolicyRecord) -> str:
-            item = items_of.get(r.key)
-            if item is None:
-                item = items_of[r.key] = (
-                    f'<li><a href="{escape(page_link(term_url("_"), policy_url(r)))}">'
-                    f"{escape(self.catalog.insurers[r.insurer_id].short_name)}: {escape(r.policy.title)}"
-                    f" ({escape(r.year_label)})</a></li>")
-            return item
+        def user_item(from_page: str, r: PolicyRecord) -> str:
+            def item() -> str:
+                return (f'<li><a href="{escape(page_link(from_page, policy_url(r)))}">'
+                        f"{escape(self.catalog.insurers[r.insurer_id].short_name)}: {escape(r.policy.title)}"
+                        f" ({escape(r.year_label)})</a></li>")
+            if posixpath.dirname(from_page) != GLOSSARY_DIR:
+                return item()
+            if r.key not in items_of:
+                items_of[r.key] = item()
+            return items_of[r.key]
+
+        def definition_item(from_page: str, r: PolicyRecord, d: Any) -> str:
+            return (f'<li><a href="{escape(page_link(from_page, policy_url(r)))}">'
+                    f"{escape(self.catalog.insurers[r.insurer_id].short_name)}, {escape(r.policy.title)}</a>: "
+                    f"{escape(d.definition)}</li>")
 
         definitions: dict[str, list[tuple[PolicyRecord, Any]]] = {}
         for r in self.catalog.sorted_policies():
@@ -198,11 +224,10 @@ class Portal:
                     for o in term.see_also), ""]
             own = definitions.get(tid, [])
             if own:
-                lines += ["## Zo gebruikt een verzekeraar dit begrip", "", "<ul>"]
-                lines += [f'<li><a href="{escape(page_link(page, policy_url(r)))}">'
-                          f"{escape(self.catalog.insurers[r.insurer_id].short_name)}, {escape(r.policy.title)}</a>: "
-                          f"{escape(d.definition)}</li>" for r, d in own]
-                lines += ["</ul>", ""]
+                lines += ["## Zo gebruikt een verzekeraar dit begrip", ""]
+                lines += self._term_list(pages, tid, TERM_DEFINITIONS, [r for r, _ in own],
+                                         lambda at, n, own=own: definition_item(at, *own[n]))
+                lines.append("")
             registers = [r for r in self.catalog.registers.values() if r.term == tid]
             if registers:
                 lines += ["## Registers, netwerken en keurmerken", ""]
@@ -211,7 +236,8 @@ class Portal:
                 lines.append("")
             lines += ["## Gebruikt in", ""]
             if users:
-                lines += ["<ul>", *(user_item(r) for r in users), "</ul>"]
+                lines += self._term_list(pages, tid, TERM_USERS, users,
+                                         lambda at, n, users=users: user_item(at, users[n]))
             else:
                 lines.append("Nog in geen enkel beleid.")
             pages[page] = "\n".join(lines) + "\n"
@@ -219,6 +245,41 @@ class Portal:
             index.append(f"| [{md(term.term)}]({relative(f'{GLOSSARY_DIR}/index.md', page)}) | {count} |")
         pages[f"{GLOSSARY_DIR}/index.md"] = "\n".join(index) + "\n"
         return pages
+
+    def _term_list(self, pages: dict[str, str], tid: str, kind: tuple[str, str, str], recs: list[PolicyRecord],
+                   item: Callable[[str, int], str]) -> list[str]:
+        """The lines of one of a term's lists on its page: the whole list, or its first part and
+        a pager while the other parts go into ``pages``. ``item(page, n)`` is the n-th item as
+        linked from ``page``; ``recs`` the policy of each item (they name the parts)."""
+        size = TERM_LIST_ROWS
+        starts = list(range(0, len(recs), size))
+        if len(starts) <= 1:
+            return ["<ul>", *(item(term_url(tid), n) for n in range(len(recs))), "</ul>"]
+        slug, title, noun = kind
+        urls = [term_url(tid), *(term_part_url(tid, slug, n) for n in range(2, len(starts) + 1))]
+        short = lambda r: self.catalog.insurers[r.insurer_id].short_name  # noqa: E731
+
+        def label(start: int) -> str:
+            first, last = short(recs[start]), short(recs[min(start + size, len(recs)) - 1])
+            return first if first == last else f"{first} – {last}"
+
+        def part(at: str, current: int) -> list[str]:
+            links = pager(f"Delen van de lijst: {title}",
+                          f"De lijst telt {len(recs)} {noun}, meer dan een telefoon prettig toont; "
+                          f"ze staat in delen van ten hoogste {size}, op verzekeraar:",
+                          [(f"deel {n}: {label(start)}",
+                            None if n == current else page_link(at, url), "")
+                           for n, (url, start) in enumerate(zip(urls, starts), start=1)])
+            start = starts[current - 1]
+            return [str(links), "", "<ul>", *(item(at, n) for n in range(start, min(start + size, len(recs)))),
+                    "</ul>"]
+
+        term = md(self.catalog.glossary[tid].term)
+        for n, url in enumerate(urls[1:], start=2):
+            pages[url] = "\n".join([f"# {term}: {title} (deel {n} van {len(urls)})", "",
+                                    f"[Terug naar het begrip {term}]({relative(url, term_url(tid))})", "",
+                                    *part(url, n)]) + "\n"
+        return part(term_url(tid), 1)
 
     # ------------------------------------------------------------------ home
     def home_page(self, intro: str) -> str:
