@@ -6,7 +6,6 @@ Every string from the data goes through ``escape`` (raw HTML, never parsed as Ma
 from __future__ import annotations
 
 import functools
-import posixpath
 import re
 from typing import Any, Callable, Iterable
 
@@ -186,20 +185,21 @@ class Portal:
         usage = self.term_usage()
         # The lists are raw HTML: a common term is used in most policies (870 links at 100x),
         # and Markdown's inline parsing of that many links was most of the time a site builder
-        # spent on them. Every term page lies in GLOSSARY_DIR, so a policy's line in "Gebruikt
-        # in" is the same on each of them: written once per policy, not once per term and policy.
-        items_of: dict[str, str] = {}
+        # spent on them. A policy's line in "Gebruikt in" depends only on how deep the page lies
+        # (every term page lies in GLOSSARY_DIR, every part of a list two folders below it, and
+        # no policy page lies under GLOSSARY_DIR): written once per policy and depth, not once
+        # per term and policy.
+        items_of: dict[tuple[int, str], str] = {}
 
         def user_item(from_page: str, r: PolicyRecord) -> str:
-            def item() -> str:
-                return (f'<li><a href="{escape(page_link(from_page, policy_url(r)))}">'
-                        f"{escape(self.catalog.insurers[r.insurer_id].short_name)}: {escape(r.policy.title)}"
-                        f" ({escape(r.year_label)})</a></li>")
-            if posixpath.dirname(from_page) != GLOSSARY_DIR:
-                return item()
-            if r.key not in items_of:
-                items_of[r.key] = item()
-            return items_of[r.key]
+            key = (from_page.count("/"), r.key)
+            item = items_of.get(key)
+            if item is None:
+                item = items_of[key] = (
+                    f'<li><a href="{escape(page_link(from_page, policy_url(r)))}">'
+                    f"{escape(self.catalog.insurers[r.insurer_id].short_name)}: {escape(r.policy.title)}"
+                    f" ({escape(r.year_label)})</a></li>")
+            return item
 
         def definition_item(from_page: str, r: PolicyRecord, d: Any) -> str:
             return (f'<li><a href="{escape(page_link(from_page, policy_url(r)))}">'
