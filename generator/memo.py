@@ -120,12 +120,25 @@ def policies(recs: list[PolicyRecord]) -> tuple[tuple[str, bytes], ...]:
     return tuple((rec.key, policy(rec)) for rec in recs)
 
 
+def lineage(catalog: Catalog, recs: list[PolicyRecord]) -> list[PolicyRecord]:
+    """``recs`` and every policy whose contracts they continue, directly or through another
+    (a continued contract is judged and shown with the terms of the policy it comes from),
+    each once, in key order."""
+    found: dict[str, PolicyRecord] = {}
+    todo = list(recs)
+    while todo:
+        rec = todo.pop()
+        if rec.key not in found:
+            found[rec.key] = rec
+            todo.extend(catalog.policies[c.policy] for c in rec.policy.continues if c.policy in catalog.policies)
+    return [found[key] for key in sorted(found)]
+
+
 def with_continued(catalog: Catalog, recs: list[PolicyRecord]) -> tuple[tuple[str, bytes], ...]:
-    """Digests of ``recs`` and of the policies whose contracts they continue (a contract
-    continued from an earlier policy is shown with that policy's terms)."""
-    continued = [catalog.policies[c.policy] for rec in recs for c in rec.policy.continues
-                 if c.policy in catalog.policies]
-    return policies(recs) + policies(continued)
+    """Digests of ``recs`` (in their order) and of the policies they continue contracts
+    from (``lineage``)."""
+    own = {rec.key for rec in recs}
+    return policies(recs) + policies([rec for rec in lineage(catalog, recs) if rec.key not in own])
 
 
 def context(catalog: Catalog) -> bytes:

@@ -169,6 +169,26 @@ def test_a_round_keeps_what_it_used_and_drops_the_rest():
     assert not memo.active()
 
 
+def test_a_lineage_follows_continued_contracts_through_every_policy():
+    """A policy continuing a contract of one that itself continues an older one depends on
+    both (the real data has chains of one step only, so a made-up chain is used): each once,
+    in key order, a reference to a policy not in the data left out, a cycle ended."""
+    from types import SimpleNamespace
+
+    from generator import memo
+
+    def rec(key, *continues):
+        return SimpleNamespace(key=key, policy=SimpleNamespace(
+            continues=[SimpleNamespace(policy=c) for c in continues]))
+
+    recs = [rec("z/2026", "z/2025"), rec("z/2025", "z/2024", "gone/2020"), rec("z/2024", "z/2026"),
+            rec("a/2026")]
+    catalog = SimpleNamespace(policies={r.key: r for r in recs})
+    assert [r.key for r in memo.lineage(catalog, [recs[0]])] == ["z/2024", "z/2025", "z/2026"]
+    assert [r.key for r in memo.lineage(catalog, [recs[3], recs[1]])] == ["a/2026", "z/2024", "z/2025", "z/2026"]
+    assert [r.key for r in memo.lineage(catalog, [recs[3]])] == ["a/2026"]
+
+
 def test_a_second_page_renderer_reuses_the_compiled_templates(catalog, monkeypatch):
     """Each reload makes a new ``PageRenderer``; its templates are compiled once per process
     (a fifth of a title edit's reload at 100x went to compiling them), and a template whose

@@ -165,14 +165,8 @@ def _parts_kept(catalog: Catalog, care_type: str, year: int) -> PolicyCache | No
         return None
 
     def cached(policy: dict, compute):
-        recs, todo = {}, [catalog.policies[policy["id"]]]
-        while todo:
-            rec = todo.pop()
-            recs[rec.key] = rec
-            todo.extend(catalog.policies[c.policy] for c in rec.policy.continues
-                        if c.policy in catalog.policies and c.policy not in recs)
         inputs = ("first-answer-part", memo.context(catalog), care_type, year,
-                  memo.policies([recs[k] for k in sorted(recs)]))
+                  memo.policies(memo.lineage(catalog, [catalog.policies[policy["id"]]])))
         return memo.cached(inputs, compute)
     return cached
 
