@@ -348,6 +348,12 @@ def remember_parsed_files() -> None:
         _parsed = {}
 
 
+def forget_parsed_files() -> None:
+    """Back to parsing every file each time (the end of a ``serve`` session)."""
+    global _parsed
+    _parsed = None
+
+
 def parsed_digest(display: str) -> bytes | None:
     """The digest of a remembered file's bytes, by its display name (None: not remembered)."""
     known = _parsed.get(display) if _parsed is not None else None

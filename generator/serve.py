@@ -23,12 +23,13 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from .build import (_log_builder, _policies_dir, _site_builder, data_epoch, hand_written_dir,
                     validated_catalog)
 from .errors import InkoopwijzerError
 from .escape import terminal
-from .load import remember_parsed_files
+from .load import forget_parsed_files, remember_parsed_files
 from .parallel import Helper, can_fork
 from . import memo
 from .tree import Content, TreeUpdate, docs_tree, write_tree
@@ -53,7 +54,13 @@ class LiveTree:
         remember_parsed_files()  # a refresh parses only the YAML files whose bytes changed
         memo.remember()  # ... and renders only the pieces whose inputs changed
         # without a helper (another thread runs already), the generation runs here, in one process
-        self._helper = Helper(self._generate, idle=collect_frozen_garbage) if can_fork() else None
+        self._helper = Helper(self._run, idle=collect_frozen_garbage) if can_fork() else None
+
+    def check(self) -> tuple[int, tuple[str, ...]]:
+        """Validate the data before serving (clear errors first): the session's build date
+        and the insurers in the data. In the helper when there is one, so that the first
+        generation reuses what this parsed and validated instead of doing it again."""
+        return self._helper.call("check") if self._helper else self._run("check")
 
     def fingerprint(self, site_url: str) -> Fingerprint:
         """Every input file's path, size and modification time (cheap: nothing is read)."""
@@ -73,15 +80,25 @@ class LiveTree:
             return None
         start = time.perf_counter()
         if self._helper:
-            update = self._helper.call(site_url)
+            update = self._helper.call("tree", site_url)
         else:
             collect_frozen_garbage()  # what the helper does when idle
-            update = self._generate(site_url)
+            update = self._run("tree", site_url)
         self._seen = seen
         log.info("Generated the docs tree in %.2f seconds: %d file(s) rewritten, %d removed, %d unchanged "
                  "(%d of %d rendered pieces kept from the last reload)", time.perf_counter() - start,
                  len(update.written), len(update.removed), update.unchanged, *update.reused)
         return update
+
+    def _run(self, task: str, site_url: str = "") -> Any:
+        """The helper's work (here when there is no helper): ``check`` or ``tree``."""
+        return self._check() if task == "check" else self._generate(site_url)
+
+    def _check(self) -> tuple[int, tuple[str, ...]]:
+        # not a round of its own: what it validated stays for the first generation, which
+        # still counts as cold (``memo.warm``: the pages are yet to be rendered, on every core)
+        catalog, _ = validated_catalog(self.config_file, self.only_insurers)
+        return data_epoch(catalog), tuple(sorted(catalog.insurers))
 
     def _generate(self, site_url: str) -> TreeUpdate:
         """Validate, generate and write the tree (in the helper process when there is one)."""
@@ -96,9 +113,11 @@ class LiveTree:
         return update
 
     def close(self) -> None:
-        """Stop the helper process (the session ends)."""
+        """Stop the helper process; the session's kept pieces and parsed files go with it."""
         if self._helper is not None:
             self._helper.close()
+        memo.forget()
+        forget_parsed_files()
 
 
 current: LiveTree | None = None  # the session's tree, for the serve hook
@@ -122,13 +141,15 @@ def serve_site(config_file: Path, dev_addr: str, only_insurers: frozenset[str] |
     _site_builder()
     from properdocs.commands.serve import serve
 
-    os.environ.setdefault("SOURCE_DATE_EPOCH", str(_checked_epoch(config_file, only_insurers)))
     _log_builder(logging.INFO)
     # on the logger itself, so that strict mode does not count the warning either
     logging.getLogger("properdocs.commands.build").addFilter(_HideDirtyWarning())
     with tempfile.TemporaryDirectory(prefix="inkoopwijzer-serve-") as tree:
         current = LiveTree(config_file, Path(tree), only_insurers)  # before the server's threads
         try:
+            epoch, insurers = current.check()
+            _check_preview(only_insurers, insurers)
+            os.environ.setdefault("SOURCE_DATE_EPOCH", str(epoch))
             serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True, build_type="dirty",
                   docs_dir=tree, hooks=[str(HOOK)], watch=[str(hand_written_dir(config_file))])
         finally:
@@ -136,18 +157,14 @@ def serve_site(config_file: Path, dev_addr: str, only_insurers: frozenset[str] |
             current = None
 
 
-def _checked_epoch(config_file: Path, only_insurers: frozenset[str] | None) -> int:
-    """Validate before serving (clear errors first); the build date of the session.
-
-    The catalog is not kept: the session's helper process loads its own.
-    """
-    catalog, _ = validated_catalog(config_file, only_insurers)
-    if only_insurers is not None:
-        unknown = sorted(only_insurers - set(catalog.insurers))
-        if unknown:
-            raise InkoopwijzerError(f"--insurer: no insurer folder {', '.join(terminal(u) for u in unknown)} in the "
-                                    f"policies (known: {', '.join(sorted(catalog.insurers))})")
-        log.warning("A preview with the policies of %s only: comparisons, the agenda and the home page show "
-                    "these insurers alone. Serve without --insurer for the whole site.",
-                    ", ".join(sorted(only_insurers)))
-    return data_epoch(catalog)
+def _check_preview(only_insurers: frozenset[str] | None, insurers: tuple[str, ...]) -> None:
+    """``--insurer``: every insurer named is in the data; say what a preview leaves out."""
+    if only_insurers is None:
+        return
+    unknown = sorted(only_insurers - set(insurers))
+    if unknown:
+        raise InkoopwijzerError(f"--insurer: no insurer folder {', '.join(terminal(u) for u in unknown)} in the "
+                                f"policies (known: {', '.join(insurers)})")
+    log.warning("A preview with the policies of %s only: comparisons, the agenda and the home page show "
+                "these insurers alone. Serve without --insurer for the whole site.",
+                ", ".join(sorted(only_insurers)))

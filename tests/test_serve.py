@@ -128,17 +128,23 @@ def test_a_preview_of_one_insurer_holds_its_policies_only(tmp_path: Path):
     from generator.serve import LiveTree
 
     config = make_project(tmp_path, with_real_policies=True)
+    from generator import memo
+
     live = LiveTree(config, tmp_path / "tree", frozenset({"vgz"}))
-    update = live.refresh("http://127.0.0.1:8000/")
-    assert update is not None
-    policy_pages = {p.parent.name + "/" + p.name for p in (tmp_path / "tree" / "beleid").glob("*/*.md")}
-    assert policy_pages and all(name.startswith("vgz/") for name in policy_pages)
-    assert (tmp_path / "tree" / "verzekeraars" / "cz.md").is_file()  # every insurer is still known
-    policy = tmp_path / "policies" / "vgz" / "paramedische-zorg-2024.yaml"
-    policy.write_text(policy.read_text(encoding="utf-8").replace("title: Inkoopbeleid", "title: Bewerkt inkoopbeleid", 1),
-                      encoding="utf-8")
-    again = live.refresh("http://127.0.0.1:8000/")
-    assert "beleid/vgz/paramedische-zorg-2024.md" in again.written
+    try:
+        update = live.refresh("http://127.0.0.1:8000/")
+        assert update is not None
+        policy_pages = {p.parent.name + "/" + p.name for p in (tmp_path / "tree" / "beleid").glob("*/*.md")}
+        assert policy_pages and all(name.startswith("vgz/") for name in policy_pages)
+        assert (tmp_path / "tree" / "verzekeraars" / "cz.md").is_file()  # every insurer is still known
+        policy = tmp_path / "policies" / "vgz" / "paramedische-zorg-2024.yaml"
+        policy.write_text(policy.read_text(encoding="utf-8").replace("title: Inkoopbeleid", "title: Bewerkt inkoopbeleid", 1),
+                          encoding="utf-8")
+        again = live.refresh("http://127.0.0.1:8000/")
+        assert "beleid/vgz/paramedische-zorg-2024.md" in again.written
+    finally:
+        live.close()
+    assert not memo.active()  # the session's pieces end with it (the next test renders afresh)
 
 
 def test_a_preview_of_an_unknown_insurer_is_refused(tmp_path: Path):
@@ -151,7 +157,8 @@ def test_a_preview_of_an_unknown_insurer_is_refused(tmp_path: Path):
 
 
 def test_a_reload_in_the_helper_process_reports_invalid_data_and_recovers(tmp_path: Path):
-    """The session's generation runs in a helper process: an invalid edit arrives here as the
+    """The session's generation runs in a helper process: it validates before serving, and
+    the first generation keeps what that validated; an invalid edit arrives here as the
     same located ``DataError``; the next good edit is generated; closing stops the helper.
     (In a new interpreter: the helper is forked only where no other thread runs.)"""
     from .test_parallel import _isolated
@@ -162,6 +169,7 @@ def test_a_reload_in_the_helper_process_reports_invalid_data_and_recovers(tmp_pa
 def _check_reload_in_the_helper(folder: str) -> None:
     import os
 
+    from generator.build import data_epoch, validated_catalog
     from generator.errors import DataError
     from generator.serve import LiveTree
 
@@ -169,7 +177,12 @@ def _check_reload_in_the_helper(folder: str) -> None:
     live = LiveTree(config, Path(folder) / "tree")
     try:
         assert live._helper is not None
-        assert live.refresh("http://127.0.0.1:8000/") is not None
+        # serve validates in the helper before it serves: the first generation does not
+        # validate every policy again, it uses each one's validated record from the check
+        catalog, _ = validated_catalog(config)
+        assert live.check() == (data_epoch(catalog), tuple(sorted(catalog.insurers)))
+        first = live.refresh("http://127.0.0.1:8000/")
+        assert first is not None and first.reused[0] >= len(catalog.policies)
         policy = next(p for p in sorted((Path(folder) / "policies").glob("*/*.yaml"))
                       if p.name != "index.yaml" and "title:" in p.read_text(encoding="utf-8"))
         good = policy.read_text(encoding="utf-8")
