@@ -101,7 +101,10 @@ def docs_tree(catalog: Catalog, docs_dir: Path, project_root: Path, site_url: st
     # once a serve session has rendered the site, a reload after a policy edit renders few
     # pieces: sending the worker's files back through a pipe would cost more than it saves
     remembered: list[Job] = [memo.report] if memo.active() else []  # type: ignore[list-item]
-    here, there = run_groups([[*rest, checker], [*with_comparisons, *remembered]],
+    groups = [[*rest, checker], [*with_comparisons]]
+    if not memo.active():  # a build: each job's text as UTF-8 as soon as it is made (see _encoded)
+        groups = [[_encoded(job) for job in group] for group in groups]
+    here, there = run_groups([groups[0], [*groups[1], *remembered]],
                              1 if memo.warm(catalog) else worker_count() if workers is None else workers)
     if remembered:
         memo.absorb(there.pop())  # type: ignore[arg-type]
@@ -113,6 +116,17 @@ def docs_tree(catalog: Catalog, docs_dir: Path, project_root: Path, site_url: st
     for name in PYODIDE_FILES:
         add(f"assets/pyodide/{name}", runtime / name)
     return files
+
+
+def _encoded(job: Job) -> Job:
+    """The job, its text files encoded as UTF-8 right after it ran. A site's files are held
+    in memory until written, and Python keeps a text with one character beyond Latin-1 (a
+    "€", a "–") at two bytes per character: as UTF-8 the tree takes about a third less (70
+    instead of 107 MB at 10x), and a worker sends that much less through its pipe. A serve
+    session keeps its texts as they are: the very same object as at the last reload is how
+    ``write_tree`` knows a file is unchanged without reading it back."""
+    return lambda: {path: content.encode("utf-8") if isinstance(content, str) else content
+                    for path, content in job().items()}
 
 
 def _bytes(content: Content) -> bytes:

@@ -171,6 +171,12 @@ def _check_the_docs_tree_is_the_same_from_one_process_and_from_two():
     assert forks, "no worker was started"
     assert list(one) == list(two)
     assert one == two
+    # a build holds each generated text as UTF-8 (a third less memory than Python's text);
+    # only the hand-written files and the runtime are files to copy, and the pages the
+    # generator extends (home, method, about) text
+    kinds = {type(content).__name__ for path, content in one.items() if not isinstance(content, Path)}
+    assert kinds == {"bytes", "str"}
+    assert [p for p, c in one.items() if isinstance(c, str)] == ["methode.md"]
 
 
 def _check_a_helper_answers_in_its_own_process_and_keeps_its_state():
