@@ -10,7 +10,9 @@ missed an input would show a stale page in the preview, never on a built site; t
 after each kind of edit with and without the memo and compare the trees byte for byte.
 
 A reload is a round (``begin_round``/``end_round``): what the round did not use is dropped, so
-the memo holds one site's pieces, not every version of them. Pieces rendered in a forked
+the memo holds one site's pieces, not every version of them. A piece made of smaller pieces (a
+checker scope of one part per policy) remembers them: when it is reused whole, its parts count
+as used too, so that they are still there when a later edit changes the whole. Pieces rendered in a forked
 worker travel back to the parent with the worker's files (``report``/``absorb``).
 """
 from __future__ import annotations
@@ -27,6 +29,8 @@ T = TypeVar("T")
 _store: dict[Hashable, Any] | None = None
 _used: set[Hashable] = set()
 _fresh: dict[Hashable, Any] = {}
+_parts: dict[Hashable, frozenset[Hashable]] = {}  # key -> the keys of the pieces it was made of
+_making: list[set[Hashable]] = []  # the pieces being made now (innermost last), and their parts so far
 _contexts: dict[int, tuple[Catalog, bytes]] = {}
 _last_contexts: frozenset[bytes] = frozenset()  # the context digests of the last round
 
@@ -46,6 +50,8 @@ def forget() -> None:
     _used.clear()
     _fresh.clear()
     _contexts.clear()
+    _parts.clear()
+    _making.clear()
 
 
 def active() -> bool:
@@ -71,6 +77,8 @@ def end_round() -> None:
     global _store, _last_contexts
     if _store is not None:
         _store = {key: value for key, value in _store.items() if key in _used}
+    for key in [key for key in _parts if key not in _used]:
+        del _parts[key]
     _last_contexts = frozenset(digest for _, digest in _contexts.values())
     _contexts.clear()
 
@@ -80,26 +88,51 @@ def cached(key: Hashable, compute: Callable[[], T]) -> T:
     None: nothing to go by, computed every time)."""
     if _store is None or key is None:
         return compute()
-    _used.add(key)
+    if _making:
+        _making[-1].add(key)
+    _use(key)
     try:
         return _store[key]
     except KeyError:
-        value = _store[key] = _fresh[key] = compute()
-        return value
+        pass
+    _making.append(set())
+    try:
+        value = compute()
+    finally:
+        parts = _making.pop()
+    _store[key] = _fresh[key] = value
+    if parts:
+        _parts[key] = frozenset(parts)
+    return value
 
 
-def report() -> tuple[dict[Hashable, Any], set[Hashable]]:
-    """What this process rendered and used in this round (a worker sends it to its parent)."""
-    return dict(_fresh), set(_used)
+def _use(key: Hashable) -> None:
+    """Mark a piece used in this round, and the pieces it was made of (and theirs)."""
+    todo = [key]
+    while todo:
+        key = todo.pop()
+        if key not in _used:  # a used piece's parts are marked already
+            _used.add(key)
+            todo.extend(_parts.get(key, ()))
 
 
-def absorb(reported: tuple[dict[Hashable, Any], set[Hashable]]) -> None:
+Report = tuple[dict[Hashable, Any], set[Hashable], dict[Hashable, frozenset[Hashable]]]
+
+
+def report() -> Report:
+    """What this process rendered and used in this round, and what the new pieces were made
+    of (a worker sends it to its parent)."""
+    return dict(_fresh), set(_used), {key: _parts[key] for key in _fresh if key in _parts}
+
+
+def absorb(reported: Report) -> None:
     """Take over what a worker rendered and used (``report``)."""
-    fresh, used = reported
+    fresh, used, parts = reported
     if _store is not None:
         _store.update(fresh)
         _fresh.update(fresh)
         _used.update(used)
+        _parts.update(parts)
 
 
 def round_counts() -> tuple[int, int]:

@@ -169,6 +169,67 @@ def test_a_round_keeps_what_it_used_and_drops_the_rest():
     assert not memo.active()
 
 
+_made: list[str] = []
+
+
+def _part(name: str, edit: int = 0) -> str:
+    from generator import memo
+
+    return memo.cached(("part", name, edit), lambda: _made.append(name) or f"{name}{edit}")
+
+
+def _scope(edit: int) -> str:
+    """A piece of two parts: a (which an edit changes) and b (itself made of b1)."""
+    from generator import memo
+
+    return memo.cached(("scope", edit), lambda: _part("a", edit) + memo.cached(
+        ("part", "b"), lambda: _made.append("b") or _part("b1")))
+
+
+def _rounds(steps: list[tuple[int, list[str]]]) -> None:
+    from generator import memo
+
+    for edit, expected in steps:
+        memo.begin_round()
+        _made.clear()
+        assert _scope(edit) == f"a{edit}b10"
+        assert _made == expected, (edit, _made)
+        memo.end_round()
+
+
+def test_the_parts_of_a_piece_reused_whole_are_kept_for_a_later_edit():
+    """A checker scope is made of one part per policy: a round that reuses the scope whole
+    never asks for its parts, yet they must still be there when a later edit changes the
+    scope (else that edit makes every part again: a title edit after a threshold edit took
+    a second longer at 100x). Parts of parts too."""
+    from generator import memo
+
+    memo.remember()
+    try:  # the edit back to 0 makes part a again: the round of edit 1 did not use a0
+        _rounds([(0, ["a", "b", "b1"]), (0, []), (0, []), (1, ["a"]), (0, ["a"])])
+    finally:
+        memo.forget()
+
+
+def test_the_parts_of_a_piece_made_in_a_worker_come_back_with_it():
+    _isolated(_check_parts_come_back_from_a_worker)
+
+
+def _check_parts_come_back_from_a_worker() -> None:
+    from generator import memo
+    from generator.parallel import run_groups
+
+    memo.remember()
+    _rounds([(0, ["a", "b", "b1"])])
+    memo.begin_round()  # edit 1 in a worker: scope 1 and a1 are new there, b is reused
+    _made.clear()
+    _, there = run_groups([[lambda: None], [lambda: _scope(1), memo.report]], workers=2)
+    assert there[0] == "a1b10" and _made == []  # made in the worker, not here
+    memo.absorb(there[1])
+    memo.end_round()
+    _rounds([(1, []), (2, ["a"])])  # scope 1 reused whole here: b and b1 kept for edit 2
+
+
 def test_a_lineage_follows_continued_contracts_through_every_policy():
     """A policy continuing a contract of one that itself continues an older one depends on
     both (the real data has chains of one step only, so a made-up chain is used): each once,
