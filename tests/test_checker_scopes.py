@@ -170,9 +170,6 @@ def _checker_files(catalog):
 def test_each_start_file_is_the_engines_first_answer_on_what_the_browser_loads(catalog):
     """checker/start/<scope>.json is shown before Python starts in the browser: it must be
     what the engine answers there, on the index and the scope's file, and on the whole bundle."""
-    from generator import render
-
-    render.checker._first_answers.clear()
     files = _checker_files(catalog)
     index = json.loads(files["checker/bundle.json"])
     whole = dict(engine_bundle(catalog, compact=True), site_url="https://example.test/")
@@ -191,29 +188,38 @@ def test_each_start_file_is_the_engines_first_answer_on_what_the_browser_loads(c
 
 
 def test_a_second_generation_computes_again_only_the_scopes_an_edit_changed(tmp_path):
-    """The first answers are kept by a digest of their input (serve): an edited policy's
-    scopes get a new answer, equal to one computed from scratch; the other scopes' answers
-    are the very ones kept from the last generation."""
+    """In a serve session the first answers are kept by a digest of their input: an edited
+    policy's scopes get a new answer, equal to one computed from scratch; the other scopes'
+    answers are the very ones kept from the last generation."""
     import shutil
 
-    from generator import render
+    from generator import memo
+    from generator.load import forget_parsed_files, remember_parsed_files
     from generator.validate import load_catalog
     from tests.conftest import REPO
 
     shutil.copytree(REPO / "policies", tmp_path / "policies")
-    before, _ = load_catalog(tmp_path / "policies")
-    render.checker._first_answers.clear()
-    first = _checker_files(before)
     policy = tmp_path / "policies" / "vgz" / "wijkverpleging-2024.yaml"
     text = policy.read_text(encoding="utf-8")
     title = "Inkoopbeleid Wijkverpleging 2024 (bewerkt)"
     assert text.startswith("title: Inkoopbeleid Wijkverpleging 2024\n")
-    policy.write_text(text.replace("Wijkverpleging 2024\n", "Wijkverpleging 2024 (bewerkt)\n", 1), encoding="utf-8")
-    after, problems = load_catalog(tmp_path / "policies")
-    assert after is not None, problems
-    second = _checker_files(after)
-    render.checker._first_answers.clear()
-    fresh = _checker_files(after)
+    remember_parsed_files()
+    memo.remember()
+    try:
+        memo.begin_round()
+        before, _ = load_catalog(tmp_path / "policies")
+        first = _checker_files(before)
+        memo.end_round()
+        policy.write_text(text.replace("Wijkverpleging 2024\n", "Wijkverpleging 2024 (bewerkt)\n", 1), encoding="utf-8")
+        memo.begin_round()
+        after, problems = load_catalog(tmp_path / "policies")
+        assert after is not None, problems
+        second = _checker_files(after)
+        memo.end_round()
+    finally:
+        memo.forget()
+        forget_parsed_files()
+    fresh = _checker_files(after)  # outside a session: computed from scratch
     starts = [p for p in first if p.startswith("checker/start/")]
     edited = {p for p in starts if title in second[p]}
     assert edited == {"checker/start/wijkverpleging-2024.json"}

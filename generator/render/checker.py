@@ -124,36 +124,29 @@ def _scope_file(catalog: Catalog, key: str, policies: list[dict]) -> tuple[str, 
     return text, hashlib.sha256(text.encode("utf-8")).digest()
 
 
-# The engine's first answer per scope, by a digest of everything it was computed from.
-_first_answers: dict[bytes, str] = {}
-
-
 def _start_files(index: dict, parts: dict[str, list], files: dict[str, str | bytes],
                  digests: dict[str, bytes], catalog: Catalog) -> dict[str, str]:
     """The engine's first answer (empty profile) per scope, computed on exactly what the
     browser loads for that scope: the index and the scope's file.
 
-    The answer is a pure function of the engine's code and those two files, so it is kept
-    by their digest: a ``serve`` session computes again only the scopes an edit changed
-    (the engine is about a third of generating the tree). Only the last generation's
-    answers are kept; within a scope an edit changed, each policy's part of the answer is
-    kept while that policy and those it continues contracts from are unchanged."""
-    global _first_answers
+    The answer is a pure function of the engine's code and those two files, so a ``serve``
+    session keeps it by their digest and computes again only the scopes an edit changed (the
+    engine is about a third of generating the tree); within such a scope, each policy's part
+    of the answer is kept while that policy and those it continues contracts from are
+    unchanged (``_parts_kept``). A kept answer keeps its parts too (``memo``), for the next
+    edit that changes its scope."""
     base = hashlib.sha256(files["checker/engine.zip"])
     base.update(files["checker/bundle.json"].encode("utf-8"))
     out: dict[str, str] = {}
-    kept: dict[bytes, str] = {}
     for ct, year, insurers in scopes_of(index):
         key = scopes.scope_key(ct, year)
         digest = base.copy()
         digest.update(digests[key])  # the digest of the scope's file
-        found = _first_answers.get(digest.digest())
-        if found is None:
-            view = scopes.view(index, {p["id"]: p for p in parts[key]})
-            found = _json(respond(view, {"profile": {"facts": {}}, "insurers": insurers,
-                                         "care_types": [ct], "year": year}, _parts_kept(catalog, ct, year)))
-        kept[digest.digest()] = out[f"checker/start/{key}.json"] = found
-    _first_answers = kept
+        request = {"profile": {"facts": {}}, "insurers": insurers, "care_types": [ct], "year": year}
+        out[f"checker/start/{key}.json"] = memo.cached(
+            ("first-answer", digest.digest()) if memo.active() else None,
+            lambda: _json(respond(scopes.view(index, {p["id"]: p for p in parts[key]}), request,
+                                  _parts_kept(catalog, ct, year))))
     return out
 
 
