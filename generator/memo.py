@@ -11,9 +11,10 @@ after each kind of edit with and without the memo and compare the trees byte for
 
 A reload is a round (``begin_round``/``end_round``): what the round did not use is dropped, so
 the memo holds one site's pieces, not every version of them. A piece made of smaller pieces (a
-checker scope of one part per policy) remembers them: when it is reused whole, its parts count
-as used too, so that they are still there when a later edit changes the whole. Pieces rendered in a forked
-worker travel back to the parent with the worker's files (``report``/``absorb``).
+checker scope's first answer, one part per policy) remembers them: when it is reused whole, its
+parts count as used too, so that they are still there when a later edit changes the whole.
+Pieces rendered in a forked worker travel back to the parent with the worker's files
+(``report``/``absorb``).
 """
 from __future__ import annotations
 

@@ -97,16 +97,15 @@ def docs_tree(catalog: Catalog, docs_dir: Path, project_root: Path, site_url: st
     checker: Job = lambda: checker_files(catalog, runtime, site_url)  # noqa: E731
     # the checker's files with the lighter group: the first group is computed in this process,
     # the other may come from a worker through a pipe (the checker's data is the largest part);
-    # in a serve session the worker also sends back what it rendered, for the next reload
-    # once a serve session has rendered the site, a reload after a policy edit renders few
+    # in a serve session the worker also sends back what it rendered, for the next reload.
+    # Once a serve session has rendered the site, a reload after a policy edit renders few
     # pieces: sending the worker's files back through a pipe would cost more than it saves
-    remembered: list[Job] = [memo.report] if memo.active() else []  # type: ignore[list-item]
-    groups = [[*rest, checker], [*with_comparisons]]
-    if not memo.active():  # a build: each job's text as UTF-8 as soon as it is made (see _encoded)
-        groups = [[_encoded(job) for job in group] for group in groups]
-    here, there = run_groups([groups[0], [*groups[1], *remembered]],
-                             1 if memo.warm(catalog) else worker_count() if workers is None else workers)
-    if remembered:
+    if memo.active():
+        groups = [[*rest, checker], [*with_comparisons, memo.report]]
+    else:  # a build: each job's text as UTF-8 as soon as it is made (see _encoded)
+        groups = [[_encoded(job) for job in [*rest, checker]], [_encoded(job) for job in with_comparisons]]
+    here, there = run_groups(groups, 1 if memo.warm(catalog) else worker_count() if workers is None else workers)
+    if memo.active():
         memo.absorb(there.pop())  # type: ignore[arg-type]
     *rest_files, checker_files_ = here
     for path, content in collect(itertools.chain(there, rest_files)).items():
