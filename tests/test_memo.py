@@ -36,6 +36,8 @@ EDITS = [
      "care_types: [fysiotherapie]\n", "care_types: [fysiotherapie, oefentherapie]\n"),
     ("a care type added to a comparison in parts", "zilveren-kruis/fysiotherapie-2024-2025.yaml",
      "care_types: [fysiotherapie]\n", "care_types: [fysiotherapie, oefentherapie]\n"),
+    ("an insurer leaves the last part of a comparison (the other parts keep their columns)",
+     "zorg-en-zekerheid/paramedische-zorg-2024.yaml", "care_types: [fysiotherapie]\n", "care_types: [oefentherapie]\n"),
     ("a period lengthened", "zilveren-kruis/fysiotherapie-2026-2027.yaml",
      "contract_years: [2026, 2027]\nperiod: {start: 2026, end: 2027}",
      "contract_years: [2026, 2027, 2028]\nperiod: {start: 2026, end: 2028}"),
