@@ -225,9 +225,10 @@ class Portal:
             own = definitions.get(tid, [])
             if own:
                 lines += ["## Zo gebruikt een verzekeraar dit begrip", ""]
-                lines += self._term_list(pages, tid, TERM_DEFINITIONS, [r for r, _ in own],
-                                         lambda at, n, own=own: definition_item(at, *own[n]))
-                lines.append("")
+                shown, parts = self._term_list(tid, TERM_DEFINITIONS, [r for r, _ in own],
+                                               lambda at, n, own=own: definition_item(at, *own[n]))
+                lines += [*shown, ""]
+                pages.update(parts)
             registers = [r for r in self.catalog.registers.values() if r.term == tid]
             if registers:
                 lines += ["## Registers, netwerken en keurmerken", ""]
@@ -236,8 +237,10 @@ class Portal:
                 lines.append("")
             lines += ["## Gebruikt in", ""]
             if users:
-                lines += self._term_list(pages, tid, TERM_USERS, users,
-                                         lambda at, n, users=users: user_item(at, users[n]))
+                shown, parts = self._term_list(tid, TERM_USERS, users,
+                                               lambda at, n, users=users: user_item(at, users[n]))
+                lines += shown
+                pages.update(parts)
             else:
                 lines.append("Nog in geen enkel beleid.")
             pages[page] = "\n".join(lines) + "\n"
@@ -246,15 +249,15 @@ class Portal:
         pages[f"{GLOSSARY_DIR}/index.md"] = "\n".join(index) + "\n"
         return pages
 
-    def _term_list(self, pages: dict[str, str], tid: str, kind: tuple[str, str, str], recs: list[PolicyRecord],
-                   item: Callable[[str, int], str]) -> list[str]:
-        """The lines of one of a term's lists on its page: the whole list, or its first part and
-        a pager while the other parts go into ``pages``. ``item(page, n)`` is the n-th item as
-        linked from ``page``; ``recs`` the policy of each item (they name the parts)."""
+    def _term_list(self, tid: str, kind: tuple[str, str, str], recs: list[PolicyRecord],
+                   item: Callable[[str, int], str]) -> tuple[list[str], dict[str, str]]:
+        """One of a term's lists: the lines on the term's page (the whole list, or its first
+        part and a pager) and the pages of its other parts. ``item(page, n)`` is the n-th item
+        as linked from ``page``; ``recs`` the policy of each item (they name the parts)."""
         size = TERM_LIST_ROWS
         starts = list(range(0, len(recs), size))
         if len(starts) <= 1:
-            return ["<ul>", *(item(term_url(tid), n) for n in range(len(recs))), "</ul>"]
+            return ["<ul>", *(item(term_url(tid), n) for n in range(len(recs))), "</ul>"], {}
         slug, title, noun = kind
         urls = [term_url(tid), *(term_part_url(tid, slug, n) for n in range(2, len(starts) + 1))]
         short = lambda r: self.catalog.insurers[r.insurer_id].short_name  # noqa: E731
@@ -275,11 +278,11 @@ class Portal:
                     "</ul>"]
 
         term = md(self.catalog.glossary[tid].term)
-        for n, url in enumerate(urls[1:], start=2):
-            pages[url] = "\n".join([f"# {term}: {title} (deel {n} van {len(urls)})", "",
-                                    f"[Terug naar het begrip {term}]({relative(url, term_url(tid))})", "",
-                                    *part(url, n)]) + "\n"
-        return part(term_url(tid), 1)
+        others = {url: "\n".join([f"# {term}: {title} (deel {n} van {len(urls)})", "",
+                                  f"[Terug naar het begrip {term}]({relative(url, term_url(tid))})", "",
+                                  *part(url, n)]) + "\n"
+                  for n, url in enumerate(urls[1:], start=2)}
+        return part(term_url(tid), 1), others
 
     # ------------------------------------------------------------------ home
     def home_page(self, intro: str) -> str:
