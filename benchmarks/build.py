@@ -59,7 +59,8 @@ elif stage == "build":
               "search_mb": sum(p.stat().st_size for p in (project / "site" / "pagefind").rglob("*") if p.is_file()) / 2**20,
               "search_file_kb": max(p.stat().st_size for p in (project / "site" / "pagefind").rglob("*.pf_*")) / 1024,
               "checker_kb": (project / "site" / "checker" / "bundle.json").stat().st_size / 1024,
-              "scope_kb": max(p.stat().st_size for p in (project / "site" / "checker" / "scope").glob("*.json")) / 1024}}
+              "scope_kb": max(p.stat().st_size for p in (project / "site" / "checker" / "scope").glob("*.json")) / 1024,
+              "menu_kb": max(p.stat().st_size for p in (project / "site" / "checker" / "menu").glob("*.json")) / 1024}}
 else:  # serve: the serve session's own steps, timed from the edit on
     import logging
     from generator.build import _site_builder, load_builder_config
@@ -208,8 +209,9 @@ def main() -> int:
     base_gen, base_full = rows[0][2]["seconds"], rows[0][3]["seconds"]
     print("| scale | policies | pages | generation s | policies/s | generation MB (main / worker) | full build s | "
           "full build MB (main / largest child) | growth gen | growth build | ours/total | home KB | largest page | "
-          "search index MB (all shards) | largest search shard KB | checker index KB | largest checker scope KB |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "search index MB (all shards) | largest search shard KB | checker index KB | largest checker scope KB | "
+          "largest checker menu KB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for scale, policies, gen, full, _, _ in rows:
         print(f"| {scale}x | {policies} | {full['pages']} | {gen['seconds']:.2f} | "
               f"{policies / gen['seconds']:.0f} | {gen['peak_mb']:.0f} / {gen['child_mb']:.0f} | "
@@ -217,7 +219,7 @@ def main() -> int:
               f"{full['seconds'] / base_full:.1f}x | {gen['seconds'] / full['seconds']:.0%} | "
               f"{full['home_kb']:.0f} | {full['largest_kb']:.0f} KB {full['largest']} | {full['search_mb']:.1f} | "
               f"{full['search_file_kb']:.0f} | "
-              f"{full['checker_kb']:.0f} | {full['scope_kb']:.0f} |")
+              f"{full['checker_kb']:.0f} | {full['scope_kb']:.0f} | {full['menu_kb']:.1f} |")
     if any(r[4] for r in rows):
         print("\n| scale | site | edit | reload s (edit -> pages written) | of which tree refresh s | "
               "tree files rewritten | peak MB (server / helper) |")

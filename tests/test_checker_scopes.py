@@ -9,7 +9,7 @@ import pytest
 from generator.bundle import engine_bundle
 from generator.engine import scopes
 from generator.engine.session import personal_calendar, respond
-from generator.render.checker import SCOPE_DIR
+from generator.render.checker import MENU_DIR, SCOPE_DIR
 
 from .test_engine import parity_cases
 
@@ -28,36 +28,53 @@ def site_bundle(site) -> dict:
     """The whole bundle the checker of a built site works from: its index with every scope's
     policies (what the worker has after loading every scope)."""
     index = json.loads((site / "checker" / "bundle.json").read_text(encoding="utf-8"))
-    policies = {}
-    for key in index["scopes"]:
-        part = json.loads((site / SCOPE_DIR / f"{key}.json").read_text(encoding="utf-8"))
-        policies.update((p["id"], p) for p in part["policies"])
-    return scopes.view(index, policies)
+    return scopes.view(index, [json.loads((site / SCOPE_DIR / f"{key}.json").read_text(encoding="utf-8"))
+                               for key in index["scopes"]])
 
 
 def loaded(parts, keys):
-    out = {}
-    for key in keys:
-        out.update((p["id"], p) for p in parts[key])
-    return out
+    return [parts[key] for key in keys]
 
 
-def test_the_index_has_no_policy_contents_and_names_every_scope(compact, split):
+def test_the_index_has_nothing_of_a_policy_and_names_every_scope(compact, split):
     index, parts = split
-    assert all(set(p) == set(scopes.LIGHT_FIELDS) for p in index["policies"])
-    assert [p["id"] for p in index["policies"]] == [p["id"] for p in compact["policies"]]
+    assert not set(index) & {"policies", "insurers", "sources"}
     expected = {f"{ct}-{y}" for p in compact["policies"] for ct in p["care_types"] for y in p["contract_years"]}
     assert index["scopes"] == sorted(expected) == sorted(parts)
-    assert {k: v for k, v in index.items() if k not in ("policies", "scopes")} == \
-        {k: v for k, v in compact.items() if k != "policies"}
+    assert {k: v for k, v in index.items() if k != "scopes"} == \
+        {k: v for k, v in compact.items() if k not in ("policies", "insurers", "sources")}
+
+
+def test_the_index_does_not_grow_with_the_market(compact, split):
+    """Twice the insurers (each policy again under a new insurer, with its own sources): the
+    same index; every scope's file names only its own policies' insurers and sources."""
+    index, _ = split
+    bigger = json.loads(json.dumps(compact))
+    for p in compact["policies"]:
+        twin = dict(json.loads(json.dumps(p)), id="twin-" + p["id"], insurer="twin-" + p["insurer"],
+                    sources=["twin-" + s for s in p["sources"]])
+        twin["continues"] = [dict(c, policy="twin-" + c["policy"]) for c in twin.get("continues", [])]
+        bigger["policies"].append(twin)
+    bigger["policies"].sort(key=lambda p: p["id"])
+    bigger["insurers"].update({"twin-" + k: v for k, v in compact["insurers"].items()})
+    bigger["sources"].update({"twin-" + k: v for k, v in compact["sources"].items()})
+    big_index, big_parts = scopes.split(bigger)
+    assert big_index == index
+    for key, part in big_parts.items():
+        assert set(part["insurers"]) == {p["insurer"] for p in part["policies"]}
+        named = {s for p in part["policies"] for s in p["sources"]} | \
+            {s for p in part["policies"] for n in p.get("source_notes", []) for s in n.get("sources", [])}
+        assert set(part["sources"]) == named & set(bigger["sources"])
+        twins = [p for p in part["policies"] if p["id"].startswith("twin-")]
+        assert len(twins) * 2 == len(part["policies"]), key
 
 
 def test_a_scope_holds_its_policies_and_the_ones_they_continue_contracts_from(compact, split):
     _, parts = split
     by_id = {p["id"]: p for p in compact["policies"]}
     continued = 0
-    for key, policies in parts.items():
-        ids = {p["id"] for p in policies}
+    for key, part in parts.items():
+        ids = {p["id"] for p in part["policies"]}
         own = {p["id"] for p in compact["policies"]
                if any(f"{ct}-{y}" == key for ct in p["care_types"] for y in p["contract_years"])}
         assert own <= ids
@@ -123,7 +140,8 @@ def test_every_scope_of_the_real_data_answers_an_empty_profile_as_the_whole_bund
     index, parts = split
     for key in index["scopes"]:
         ct, year = key.rsplit("-", 1)
-        insurers = sorted({p["insurer"] for p in parts[key] if ct in p["care_types"] and int(year) in p["contract_years"]})
+        insurers = sorted({p["insurer"] for p in parts[key]["policies"]
+                           if ct in p["care_types"] and int(year) in p["contract_years"]})
         request = {"profile": {"facts": {}}, "insurers": insurers, "care_types": [ct], "year": int(year),
                    "today": "2026-11-30"}
         assert scopes.needed(index, request) == [key]
@@ -144,9 +162,7 @@ def test_the_site_publishes_the_index_and_one_file_per_scope(real_site):
     for key in files:
         part = json.loads((site / SCOPE_DIR / f"{key}.json").read_text(encoding="utf-8"))
         assert part["scope"] == key and part["policies"]
-    whole = sum(len(json.dumps(json.loads((site / SCOPE_DIR / f"{k}.json").read_text(encoding="utf-8"))["policies"]))
-                for k in files)
-    assert (site / "checker" / "bundle.json").stat().st_size < whole / 4
+    assert sorted(p.stem for p in (site / MENU_DIR).glob("*.json")) == index["scopes"]
 
 
 def test_the_sites_scopes_together_are_the_catalogs_bundle(real_site):
@@ -174,16 +190,19 @@ def test_each_start_file_is_the_engines_first_answer_on_what_the_browser_loads(c
     index = json.loads(files["checker/bundle.json"])
     whole = dict(engine_bundle(catalog, compact=True), site_url="https://example.test/")
     starts = sorted(p for p in files if p.startswith("checker/start/"))
+    menus = sorted(p for p in files if p.startswith(f"{MENU_DIR}/"))
+    assert [p.removeprefix(f"{MENU_DIR}/") for p in menus] == [p.removeprefix("checker/start/") for p in starts]
     assert [p.removeprefix("checker/start/").removesuffix(".json") for p in starts] == index["scopes"]
     for path in starts:
         key = path.removeprefix("checker/start/").removesuffix(".json")
         ct, year = key.rsplit("-", 1)
+        # the insurers the page picks by default: its menu's
+        menu = json.loads(files[f"{MENU_DIR}/{key}.json"])
         request = {"profile": {"facts": {}}, "care_types": [ct], "year": int(year),
-                   "insurers": sorted({p["insurer"] for p in index["policies"]
-                                       if ct in p["care_types"] and int(year) in p["contract_years"]})}
-        part = json.loads(files[f"{SCOPE_DIR}/{key}.json"])["policies"]
+                   "insurers": [i["id"] for i in menu["insurers"]]}
+        part = json.loads(files[f"{SCOPE_DIR}/{key}.json"])
         answer = json.loads(files[path])
-        assert answer == respond(scopes.view(index, {p["id"]: p for p in part}), request), key
+        assert answer == respond(scopes.view(index, [part]), request), key
         assert answer == respond(whole, request), key
 
 
@@ -227,3 +246,27 @@ def test_a_second_generation_computes_again_only_the_scopes_an_edit_changed(tmp_
         assert second[path] == fresh[path], path
         if path not in edited:
             assert second[path] is first[path], path  # kept, not computed again
+
+
+def test_a_scopes_menu_names_its_insurers_and_each_policys_newest_year(catalog):
+    """checker/menu/<scope>.json: the insurers the page offers (those with a policy for the
+    care type in that contract year, by their short names) and, for the "nothing newer yet"
+    notice, each policy's insurer, family and the newest contract year the site has of that
+    insurer's family."""
+    files = _checker_files(catalog)
+    records = list(catalog.policies.values())
+    for path in sorted(p for p in files if p.startswith(f"{MENU_DIR}/")):
+        key = path.removeprefix(f"{MENU_DIR}/").removesuffix(".json")
+        ct, year = key.rsplit("-", 1)
+        own = [r for r in records if ct in r.policy.care_types and int(year) in r.policy.contract_years]
+        menu = json.loads(files[path])
+        assert menu["scope"] == key
+        assert menu["insurers"] == [{"id": i, "short_name": catalog.insurers[i].short_name}
+                                    for i in sorted({r.insurer_id for r in own})]
+        assert set(menu["policies"]) == {r.key for r in own}
+        for r in own:
+            newest = max(y for o in records if o.insurer_id == r.insurer_id and o.policy.family == r.policy.family
+                         for y in o.policy.contract_years)
+            assert menu["policies"][r.key] == {"insurer": r.insurer_id, "family": r.policy.family, "last": newest}
+    # the real data: VGZ's paramedical policy covers 2024 only, so the checker says nothing newer is in
+    assert json.loads(files[f"{MENU_DIR}/fysiotherapie-2024.json"])["policies"]["vgz/paramedische-zorg-2024"]["last"] == 2024

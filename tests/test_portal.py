@@ -58,9 +58,8 @@ def page_file(site: Path, url_path: str) -> Path:
 def _checker_scope_problem(site: Path, fragment: str) -> str | None:
     """Why the checker would not take ``#selectie=...`` as given (its ``validScope``), or None."""
     scope = json.loads(parse_qs(fragment)["selectie"][0])
-    bundle = json.loads((site / "checker" / "bundle.json").read_text(encoding="utf-8"))
-    known = {p["insurer"] for p in bundle["policies"]
-             if scope["care_type"] in p["care_types"] and scope["year"] in p["contract_years"]}
+    menu = site / "checker" / "menu" / f"{scope['care_type']}-{scope['year']}.json"
+    known = {i["id"] for i in json.loads(menu.read_text(encoding="utf-8"))["insurers"]} if menu.is_file() else set()
     if not known:
         return f"the checker has no policy for {scope['care_type']} {scope['year']}"
     if not set(scope["insurers"]) <= known:

@@ -3,17 +3,19 @@
 A practice checks one care type in one contract year, so the browser needs only that scope's
 policies, not the whole market's: at five years of the whole Dutch market (about 1,500
 policies) the one bundle would be tens of megabytes on a phone. The site publishes an index
-(everything but the policies' contents, plus a light entry per policy that the page's own
-script reads) and a file per scope; the worker loads the scopes a request needs and hands the
-engine a bundle with the policies loaded so far, in the index's order. For a request within
-the loaded scopes the engine answers exactly what it answers on the whole bundle (tested).
+that holds only what does not grow with the number of insurers and policies (the questions,
+registers, regions, care types and the names of the scopes) and a file per scope with its
+policies and the insurers and sources they name; the worker loads the scopes a request needs
+and hands the engine a bundle made of the index and the scopes loaded so far, with the
+policies in the bundle's order (by id). For a request within the loaded scopes the engine
+answers exactly what it answers on the whole bundle (tested).
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
-# What the checker page itself reads of each policy (scope pickers, the "nothing newer" notice).
-LIGHT_FIELDS = ("id", "insurer", "family", "care_types", "contract_years")
+# What a scope's file holds of the bundle; the index holds the rest.
+PART_KEYS = ("insurers", "policies", "sources")
 
 
 def scope_key(care_type: str, year: int) -> str:
@@ -34,12 +36,27 @@ def in_scope(bundle: dict[str, Any], care_type: str, year: int) -> list[dict[str
     return [p for p in bundle["policies"] if p["id"] in wanted]
 
 
-def split(bundle: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
-    """The index and the policies of every scope."""
+def named_sources(policy: dict[str, Any]) -> set[str]:
+    """The sources a policy names: its own list (every citation's source is one of them, as
+    validation checks) and those of its source notes."""
+    return {*policy.get("sources", []), *(s for n in policy.get("source_notes", []) for s in n.get("sources", []))}
+
+
+def part(bundle: dict[str, Any], key: str, policies: list[dict[str, Any]]) -> dict[str, Any]:
+    """A scope's file: its policies with the insurers and sources they name."""
+    insurers = {p["insurer"] for p in policies}
+    sources = set().union(*(named_sources(p) for p in policies))
+    return {"scope": key, "policies": policies,
+            "insurers": {k: v for k, v in bundle["insurers"].items() if k in insurers},
+            "sources": {k: v for k, v in bundle["sources"].items() if k in sources}}
+
+
+def split(bundle: dict[str, Any]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The index and every scope's file."""
     keys = sorted({(ct, year) for p in bundle["policies"] for ct in p["care_types"] for year in p["contract_years"]})
-    parts = {scope_key(ct, year): in_scope(bundle, ct, year) for ct, year in keys}
-    index = dict(bundle, policies=[{k: p[k] for k in LIGHT_FIELDS} for p in bundle["policies"]],
-                 scopes=sorted(parts))
+    parts = {scope_key(ct, year): part(bundle, scope_key(ct, year), in_scope(bundle, ct, year)) for ct, year in keys}
+    index = {k: v for k, v in bundle.items() if k not in PART_KEYS}
+    index["scopes"] = sorted(parts)
     return index, parts
 
 
@@ -52,9 +69,17 @@ def needed(index: dict[str, Any], request: dict[str, Any]) -> list[str]:
     return [key for key in (scope_key(ct, year) for ct in care_types) if key in index["scopes"]]
 
 
-def view(index: dict[str, Any], loaded: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """A bundle for the engine: the index with the loaded policies (by id) in its order."""
-    return dict(index, policies=[loaded[p["id"]] for p in index["policies"] if p["id"] in loaded])
+def view(index: dict[str, Any], parts: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """A bundle for the engine: the index with the loaded scopes' policies (in the bundle's
+    order, by id), insurers and sources."""
+    loaded: dict[str, dict[str, dict[str, Any]]] = {key: {} for key in PART_KEYS}
+    for p in parts:
+        loaded["policies"].update((policy["id"], policy) for policy in p["policies"])
+        loaded["insurers"].update(p["insurers"])
+        loaded["sources"].update(p["sources"])
+    return dict(index, insurers=dict(sorted(loaded["insurers"].items())),
+                sources=dict(sorted(loaded["sources"].items())),
+                policies=[policy for _, policy in sorted(loaded["policies"].items())])
 
 
-__all__ = ["LIGHT_FIELDS", "in_scope", "needed", "scope_key", "split", "view"]
+__all__ = ["PART_KEYS", "named_sources", "in_scope", "needed", "part", "scope_key", "split", "view"]

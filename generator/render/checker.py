@@ -31,6 +31,7 @@ PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 PYODIDE_SOURCES = (*PYODIDE_FILES, "python_stdlib.zip", "pyodide-lock.json")
 STDLIB_MANIFEST = Path(__file__).with_name("pyodide-stdlib.txt")
 SCOPE_DIR = "checker/scope"  # the worker fetches scope/<key>.json next to bundle.json
+MENU_DIR = "checker/menu"  # the page fetches menu/<key>.json: the scope's insurers to pick from
 ZIP_DATE = (2024, 1, 1, 0, 0, 0)  # fixed: the archive is byte-identical on every build
 
 
@@ -103,29 +104,59 @@ def checker_files(catalog: Catalog, pyodide: Path, site_url: str) -> dict[str, s
         "assets/javascripts/checker-config.mjs": worker_config(pyodide, stdlib),
     }
     digests: dict[str, bytes] = {}
-    for key, policies in parts.items():
-        # a scope's file holds its policies' data only: in a serve session it is kept while they are
-        inputs = ("scope-file", key, memo.policies([catalog.policies[p["id"]] for p in policies])) \
-            if memo.active() else None
-        text, digests[key] = memo.cached(inputs, lambda: _scope_file(catalog, key, policies))
+    for key, part in parts.items():
+        # a scope's file holds its policies' data only: in a serve session it is kept while they
+        # (and the names of their insurers and sources) are
+        inputs = ("scope-file", key, memo.policies([catalog.policies[p["id"]] for p in part["policies"]]),
+                  _json(part["insurers"]), _json(part["sources"])) if memo.active() else None
+        text, digests[key] = memo.cached(inputs, lambda: _scope_file(catalog, part))
         files[f"{SCOPE_DIR}/{key}.json"] = text
-    files.update(_start_files(index, parts, files, digests, catalog))
+    chosen = scopes_of(bundle)
+    files.update(_menu_files(bundle, chosen))
+    files.update(_start_files(index, parts, chosen, files, digests, catalog))
     return files
 
 
-def _scope_file(catalog: Catalog, key: str, policies: list[dict]) -> tuple[str, bytes]:
-    """A scope's file and its digest: ``{"policies": [...], "scope": key}`` as ``_json`` writes
+def _scope_file(catalog: Catalog, part: dict) -> tuple[str, bytes]:
+    """A scope's file and its digest: the scope's part (``scopes.part``) as ``_json`` writes
     it, put together from each policy's own JSON, which a ``serve`` session keeps per policy
     (a title edit changes every scope its policy is in: at 100x, eight files of about 1 MB)."""
     texts = [memo.cached(("policy-in-scope", p["id"], memo.policy(catalog.policies[p["id"]])) if memo.active() else None,
                          lambda: _json(p))
-             for p in policies]
-    text = '{"policies":[' + ",".join(texts) + '],"scope":' + _json(key) + "}"
+             for p in part["policies"]]
+    text = ('{"insurers":' + _json(part["insurers"]) + ',"policies":[' + ",".join(texts) + '],"scope":'
+            + _json(part["scope"]) + ',"sources":' + _json(part["sources"]) + "}")
     return text, hashlib.sha256(text.encode("utf-8")).digest()
 
 
-def _start_files(index: dict, parts: dict[str, list], files: dict[str, str | bytes],
-                 digests: dict[str, bytes], catalog: Catalog) -> dict[str, str]:
+def _menu_files(bundle: dict, chosen: list[tuple[str, int, list[str]]]) -> dict[str, str]:
+    """What the checker page shows of a scope before the engine answers, one small file per
+    scope (``checker/menu/<scope>.json``), so that the index does not grow with the market:
+    the insurers to pick from (those with a policy in the scope) and, per policy of the scope,
+    its insurer, family and the last contract year of that family the site has for the
+    insurer (the "nothing newer yet" notice)."""
+    last: dict[tuple[str, str], int] = {}
+    own: dict[str, list[dict]] = {}
+    for p in bundle["policies"]:
+        family = (p["insurer"], p["family"])
+        last[family] = max(last.get(family, 0), *p["contract_years"])
+        for ct in p["care_types"]:
+            for year in p["contract_years"]:
+                own.setdefault(scopes.scope_key(ct, year), []).append(p)
+    out: dict[str, str] = {}
+    for ct, year, insurers in chosen:
+        key = scopes.scope_key(ct, year)
+        out[f"{MENU_DIR}/{key}.json"] = _json({
+            "scope": key,
+            "insurers": [{"id": i, "short_name": bundle["insurers"][i]["short_name"]} for i in insurers],
+            "policies": {p["id"]: {"insurer": p["insurer"], "family": p["family"], "last": last[(p["insurer"], p["family"])]}
+                         for p in own[key]},
+        })
+    return out
+
+
+def _start_files(index: dict, parts: dict[str, dict], chosen: list[tuple[str, int, list[str]]],
+                 files: dict[str, str | bytes], digests: dict[str, bytes], catalog: Catalog) -> dict[str, str]:
     """The engine's first answer (empty profile) per scope, computed on exactly what the
     browser loads for that scope: the index and the scope's file.
 
@@ -138,15 +169,14 @@ def _start_files(index: dict, parts: dict[str, list], files: dict[str, str | byt
     base = hashlib.sha256(files["checker/engine.zip"])
     base.update(files["checker/bundle.json"].encode("utf-8"))
     out: dict[str, str] = {}
-    for ct, year, insurers in scopes_of(index):
+    for ct, year, insurers in chosen:
         key = scopes.scope_key(ct, year)
         digest = base.copy()
         digest.update(digests[key])  # the digest of the scope's file
         request = {"profile": {"facts": {}}, "insurers": insurers, "care_types": [ct], "year": year}
         out[f"checker/start/{key}.json"] = memo.cached(
             ("first-answer", digest.digest()) if memo.active() else None,
-            lambda: _json(respond(scopes.view(index, {p["id"]: p for p in parts[key]}), request,
-                                  _parts_kept(catalog, ct, year))))
+            lambda: _json(respond(scopes.view(index, [parts[key]]), request, _parts_kept(catalog, ct, year))))
     return out
 
 

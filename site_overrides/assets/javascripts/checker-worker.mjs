@@ -103,28 +103,26 @@ import json
 from generator.engine import ProfileError, scopes
 from generator.engine.profile import check_profile, parse_profile_json
 from generator.engine.session import personal_calendar, respond
-BUNDLE = json.loads(BUNDLE_TEXT)  # the index: every policy's light entry, no policy's contents
+BUNDLE = json.loads(BUNDLE_TEXT)  # the index: the questions, registers and scope names; no policy
 del BUNDLE_TEXT
-LOADED = {}  # policy id -> policy, from the scope files loaded so far
-SCOPES = set()
+LOADED = {}  # scope key -> the scope's file (its policies, their insurers and sources), as loaded so far
 
 def missing_scopes(text):
-    return json.dumps([key for key in scopes.needed(BUNDLE, json.loads(text)) if key not in SCOPES])
+    return json.dumps([key for key in scopes.needed(BUNDLE, json.loads(text)) if key not in LOADED])
 
 def add_scope(text):
     part = json.loads(text)
-    LOADED.update((p["id"], p) for p in part["policies"])
-    SCOPES.add(part["scope"])
+    LOADED[part["scope"]] = part
 
 def run_respond(text):
     try:
-        out = respond(scopes.view(BUNDLE, LOADED), json.loads(text))
+        out = respond(scopes.view(BUNDLE, LOADED.values()), json.loads(text))
     except ProfileError as exc:
         out = {"error": exc.problems}
     return json.dumps(out, sort_keys=True, allow_nan=False)
 
 def run_calendar(text):
-    return personal_calendar(scopes.view(BUNDLE, LOADED), json.loads(text))
+    return personal_calendar(scopes.view(BUNDLE, LOADED.values()), json.loads(text))
 
 def parse_profile(text):
     # A profile from the URL fragment or an uploaded file: the CLI's strict reader and checks.

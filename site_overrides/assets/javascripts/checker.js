@@ -121,11 +121,67 @@
                                 "#" + params.toString());
   }
 
+  /* ------------------------------------------------------------------ scopes and their menus */
+
+  /* The index names the scopes ("fysiotherapie-2025"); what a scope offers to pick (its
+     insurers) and what the "nothing newer" notice needs comes from its own small file,
+     checker/menu/<scope>.json, so that the index does not grow with the market. */
+  function scopeParts(key) {
+    var m = /^(.+)-(\d{4})$/.exec(key);
+    return m ? { care_type: m[1], year: parseInt(m[2], 10) } : null;
+  }
+
+  function careTypes(bundle) {
+    var cts = {};
+    bundle.scopes.forEach(function (key) { var p = scopeParts(key); if (p) cts[p.care_type] = true; });
+    return Object.keys(cts).sort(function (a, b) {
+      return (bundle.care_types[a] || { name: a }).name.localeCompare((bundle.care_types[b] || { name: b }).name, "nl");
+    });
+  }
+
+  function yearsFor(bundle, careType) {
+    var years = {};
+    bundle.scopes.forEach(function (key) { var p = scopeParts(key); if (p && p.care_type === careType) years[p.year] = true; });
+    return Object.keys(years).map(Number).sort();
+  }
+
+  /* The newest encoded contract year that has not ended; when every year has ended, the newest. */
+  function defaultYear(bundle, careType) {
+    var years = yearsFor(bundle, careType), now = new Date().getFullYear();
+    var open = years.filter(function (y) { return y >= now; });
+    return (open.length ? open : years)[(open.length ? open : years).length - 1];
+  }
+
+  /* The care type and year a visit starts with: the fragment's when the site has them, else the defaults. */
+  function startScope(bundle, wanted) {
+    if (wanted && typeof wanted === "object" && careTypes(bundle).indexOf(wanted.care_type) >= 0 &&
+        yearsFor(bundle, wanted.care_type).indexOf(wanted.year) >= 0) return { care_type: wanted.care_type, year: wanted.year };
+    var cts = careTypes(bundle);
+    var ct = cts.indexOf("fysiotherapie") >= 0 ? "fysiotherapie" : cts[0];
+    return { care_type: ct, year: defaultYear(bundle, ct) };
+  }
+
+  var menus = {};  // menu URL -> the promise of its contents, fetched once per page load
+  function loadMenu(careType, year) {
+    var url = new URL("checker/menu/" + careType + "-" + year + ".json", siteBase()).href;
+    if (!menus[url]) {
+      menus[url] = fetch(url).then(function (r) {
+        if (!r.ok) throw new Error("keuzelijst " + careType + " " + year + ": " + r.status);
+        return r.json();
+      });
+      menus[url].catch(function () { delete menus[url]; });
+    }
+    return menus[url];
+  }
+
   /* ------------------------------------------------------------------ the checker */
 
-  function Checker(root, bundle) {
+  function Checker(root, bundle, menu) {
     this.root = root;
     this.bundle = bundle;
+    this.menus = {};
+    this.menus[menu.scope] = menu;
+    this.scopeTicket = 0;
     this.requestId = 0;
     this.response = null;
     this.ready = false;
@@ -160,47 +216,28 @@
     }).catch(function () { /* the engine answers when it is ready */ });
   };
 
-  Checker.prototype.careTypes = function () {
-    var cts = {};
-    this.bundle.policies.forEach(function (p) { p.care_types.forEach(function (c) { cts[c] = true; }); });
-    return Object.keys(cts).sort(function (a, b) {
-      return (this.bundle.care_types[a] || { name: a }).name.localeCompare((this.bundle.care_types[b] || { name: b }).name, "nl");
-    }.bind(this));
-  };
-
-  Checker.prototype.yearsFor = function (careType) {
-    var years = {};
-    this.bundle.policies.forEach(function (p) {
-      if (p.care_types.indexOf(careType) >= 0) p.contract_years.forEach(function (y) { years[y] = true; });
-    });
-    return Object.keys(years).map(Number).sort();
-  };
-
-  /* The newest encoded contract year that has not ended; when every year has ended, the newest. */
-  Checker.prototype.defaultYear = function (careType) {
-    var years = this.yearsFor(careType), now = new Date().getFullYear();
-    var open = years.filter(function (y) { return y >= now; });
-    return (open.length ? open : years)[(open.length ? open : years).length - 1];
-  };
-
+  /* The insurers with a policy in the scope (its menu is loaded before the scope is chosen). */
   Checker.prototype.insurersFor = function (careType, year) {
-    var out = {};
-    this.bundle.policies.forEach(function (p) {
-      if (p.care_types.indexOf(careType) >= 0 && p.contract_years.indexOf(year) >= 0) out[p.insurer] = true;
-    });
-    return Object.keys(out).sort();
+    return this.menus[careType + "-" + year].insurers.map(function (i) { return i.id; });
+  };
+
+  Checker.prototype.menu = function () {
+    return this.menus[this.scope.care_type + "-" + this.scope.year];
+  };
+
+  Checker.prototype.shortName = function (insurer, fallback) {
+    var hit = this.menu().insurers.filter(function (i) { return i.id === insurer; })[0];
+    return hit ? hit.short_name : (fallback || insurer);
   };
 
   Checker.prototype.defaultScope = function () {
-    var cts = this.careTypes();
-    var ct = cts.indexOf("fysiotherapie") >= 0 ? "fysiotherapie" : cts[0];
-    var year = this.defaultYear(ct);
-    return { care_type: ct, year: year, insurers: this.insurersFor(ct, year) };
+    var start = startScope(this.bundle, null);
+    return { care_type: start.care_type, year: start.year, insurers: this.insurersFor(start.care_type, start.year) };
   };
 
   Checker.prototype.validScope = function (scope) {
-    if (!scope || typeof scope !== "object" || this.careTypes().indexOf(scope.care_type) < 0) return null;
-    if (this.yearsFor(scope.care_type).indexOf(scope.year) < 0) return null;
+    if (!scope || typeof scope !== "object" || careTypes(this.bundle).indexOf(scope.care_type) < 0) return null;
+    if (yearsFor(this.bundle, scope.care_type).indexOf(scope.year) < 0) return null;
     var known = this.insurersFor(scope.care_type, scope.year);
     var insurers = (Array.isArray(scope.insurers) ? scope.insurers : []).filter(function (i) { return known.indexOf(i) >= 0; });
     return { care_type: scope.care_type, year: scope.year, insurers: insurers.length ? insurers : known };
@@ -250,21 +287,16 @@
     this.scopeBox.innerHTML = "";
     this.scopeBox.appendChild(el("legend", { text: "Uw praktijk" }));
     var ctSelect = el("select", { id: "iw-scope-care-type", onchange: function (e) {
-      var ct = e.target.value, year = self.defaultYear(ct);
-      self.scope = { care_type: ct, year: year, insurers: self.insurersFor(ct, year) };
-      self.rescope();
-    } }, this.careTypes().map(function (c) {
+      self.switchScope(e.target.value, defaultYear(b, e.target.value));
+    } }, careTypes(b).map(function (c) {
       return el("option", { value: c, selected: c === s.care_type ? "selected" : null, text: (b.care_types[c] || { name: c }).name });
     }));
     var yearSelect = el("select", { id: "iw-scope-year", onchange: function (e) {
-      var year = parseInt(e.target.value, 10);
-      self.scope = { care_type: s.care_type, year: year, insurers: self.insurersFor(s.care_type, year) };
-      self.rescope();
-    } }, this.yearsFor(s.care_type).slice().reverse().map(function (y) {
+      self.switchScope(s.care_type, parseInt(e.target.value, 10));
+    } }, yearsFor(b, s.care_type).slice().reverse().map(function (y) {
       return el("option", { value: String(y), selected: y === s.year ? "selected" : null, text: String(y) });
     }));
-    var known = this.insurersFor(s.care_type, s.year);
-    var boxes = Object.keys(b.insurers).sort().filter(function (id) { return known.indexOf(id) >= 0; }).map(function (id) {
+    var boxes = this.insurersFor(s.care_type, s.year).map(function (id) {
       var box = el("input", { type: "checkbox", id: "iw-scope-insurer-" + id, value: id,
                               checked: s.insurers.indexOf(id) >= 0 ? "checked" : null,
                               onchange: function (e) {
@@ -273,12 +305,26 @@
                                 self.scope.insurers = list.sort();
                                 self.rescope();
                               } });
-      return el("label", { "for": "iw-scope-insurer-" + id, "class": "iw-inline" }, [box, " " + b.insurers[id].short_name]);
+      return el("label", { "for": "iw-scope-insurer-" + id, "class": "iw-inline" }, [box, " " + self.shortName(id)]);
     });
     this.scopeBox.appendChild(el("div", { "class": "iw-scope-row" }, [
       el("label", { "for": "iw-scope-care-type" }, ["Zorgsoort"]), ctSelect,
       el("label", { "for": "iw-scope-year" }, ["Contractjaar"]), yearSelect]));
     this.scopeBox.appendChild(el("div", { "class": "iw-insurers", role: "group", "aria-label": "Verzekeraars" }, boxes));
+  };
+
+  /* Another care type or year: its menu first (fetched once), then the scope with all its
+     insurers; when choices follow each other quickly, the last one wins. */
+  Checker.prototype.switchScope = function (careType, year) {
+    var self = this, ticket = ++this.scopeTicket;
+    loadMenu(careType, year).then(function (menu) {
+      if (ticket !== self.scopeTicket) return;
+      self.menus[menu.scope] = menu;
+      self.scope = { care_type: careType, year: year, insurers: self.insurersFor(careType, year) };
+      self.rescope();
+    }, function (err) {
+      if (ticket === self.scopeTicket) self.status.textContent = "Deze selectie kon niet worden geladen: " + err;
+    });
   };
 
   Checker.prototype.rescope = function () {
@@ -647,7 +693,7 @@
         list.appendChild(el("li", { "class": "iw-summary-item iw-verdict--" + h.mark, "data-insurer": ins.insurer,
                                     "data-contract": c.contract, "data-verdict": c.verdict }, [
           el("span", { "aria-hidden": "true", "class": "iw-mark", text: ICON[h.mark] + " " }),
-          el("strong", { text: self.bundle.insurers[ins.insurer].short_name + " " }), h.text]));
+          el("strong", { text: self.shortName(ins.insurer, ins.name) + " " }), h.text]));
       });
     });
     if (!list.children.length) list.appendChild(el("li", { text: "Geen beleid binnen deze selectie." }));
@@ -703,15 +749,11 @@
      the insurer's newest encoded policy of this family is the one judged, from 1 April of its
      last contract year on (next year's policies are public by then), by the visitor's date. */
   Checker.prototype.staleNotice = function (ins, pol) {
-    var own = null;
-    this.bundle.policies.forEach(function (p) { if (p.id === pol.policy) own = p; });
+    var own = this.menu().policies[pol.policy];
     if (!own) return null;
-    var last = 0;
-    this.bundle.policies.forEach(function (p) {
-      if (p.insurer === own.insurer && p.family === own.family) last = Math.max(last, Math.max.apply(null, p.contract_years));
-    });
+    var last = own.last;
     if (pol.year < last || today() < last + "-04-01") return null;
-    var short = (this.bundle.insurers[own.insurer] || { short_name: ins.name }).short_name;
+    var short = this.shortName(own.insurer, ins.name);
     return el("p", { "class": "iw-stale iw-warning", role: "note", "data-insurer": own.insurer, "data-family": own.family },
               ["Voor " + (last + 1) + " en later is van " + short + " nog geen inkoopbeleid voor " +
                own.family.replace(/-/g, " ") + " opgenomen" +
@@ -867,10 +909,10 @@
       seen[item.insurer] = true;
       var feed = new URL("agenda/" + item.insurer + "/" + self.scope.care_type + ".ics", site).href;
       var webcal = feed.replace(/^https?:/, "webcal:");
-      var name = "Inkoopwijzer – " + self.bundle.insurers[item.insurer].short_name + " " +
+      var name = "Inkoopwijzer – " + self.shortName(item.insurer) + " " +
                  (self.bundle.care_types[self.scope.care_type] || { name: "" }).name;
       items.push(el("li", { "data-feed": feed }, [
-        el("strong", { text: self.bundle.insurers[item.insurer].short_name + ": " }),
+        el("strong", { text: self.shortName(item.insurer) + ": " }),
         el("a", { href: webcal, text: "abonneren" }), " · ",
         el("a", { href: "https://calendar.google.com/calendar/r?cid=" + encodeURIComponent(webcal),
                   rel: "noopener noreferrer external", text: "Google Agenda" }), " · ",
@@ -953,7 +995,10 @@
       state.booted.messages = null;
     }
     fetch(new URL("checker/bundle.json", siteBase()).href).then(function (r) { return r.json(); }).then(function (bundle) {
-      current = new Checker(root, bundle);
+      var start = startScope(bundle, readFragment().scope);
+      return loadMenu(start.care_type, start.year).then(function (menu) { return [bundle, menu]; });
+    }).then(function (loaded) {
+      current = new Checker(root, loaded[0], loaded[1]);
       queue.forEach(function (m) { current.onMessage(m); });
       queue = [];
     }).catch(function (err) {
