@@ -161,18 +161,21 @@
     return { care_type: ct, year: defaultYear(bundle, ct) };
   }
 
-  var menus = {};  // menu URL -> the promise of its contents, fetched once per page load
-  function loadMenu(careType, year) {
-    var url = new URL("checker/menu/" + careType + "-" + year + ".json", siteBase()).href;
-    if (!menus[url]) {
-      menus[url] = fetch(url).then(function (r) {
-        if (!r.ok) throw new Error("keuzelijst " + careType + " " + year + ": " + r.status);
-        return r.json();
+  var fetched = {};  // URL -> the promise of its text, fetched once per page load (each caller parses its own copy)
+  function fetchJSON(path) {
+    var url = new URL(path, siteBase()).href;
+    if (!fetched[url]) {
+      fetched[url] = fetch(url).then(function (r) {
+        if (!r.ok) throw new Error(path + ": " + r.status);
+        return r.text();
       });
-      menus[url].catch(function () { delete menus[url]; });
+      fetched[url].catch(function () { delete fetched[url]; });
     }
-    return menus[url];
+    return fetched[url].then(JSON.parse);
   }
+
+  function loadMenu(careType, year) { return fetchJSON("checker/menu/" + careType + "-" + year + ".json"); }
+  function loadFirstAnswer(careType, year) { return fetchJSON("checker/start/" + careType + "-" + year + ".json"); }
 
   /* ------------------------------------------------------------------ the checker */
 
@@ -207,8 +210,7 @@
     var defaults = this.insurersFor(this.scope.care_type, this.scope.year);
     if (this.pendingProfileText || Object.keys(this.profile).length || this.skipped.length ||
         JSON.stringify(this.scope.insurers) !== JSON.stringify(defaults)) return;
-    var url = new URL("checker/start/" + this.scope.care_type + "-" + this.scope.year + ".json", siteBase()).href;
-    fetch(url).then(function (r) { return r.ok ? r.json() : null; }).then(function (out) {
+    loadFirstAnswer(this.scope.care_type, this.scope.year).then(function (out) {
       if (!out || JSON.stringify(self.scope) !== scope || Object.keys(self.profile).length || self.skipped.length) return;
       if (self.response && !self.response.precomputed) return;  // the engine has already answered
       out.precomputed = true;
@@ -995,7 +997,8 @@
       state.booted.messages = null;
     }
     fetch(new URL("checker/bundle.json", siteBase()).href).then(function (r) { return r.json(); }).then(function (bundle) {
-      var start = startScope(bundle, readFragment().scope);
+      var frag = readFragment(), start = startScope(bundle, frag.scope);
+      if (!frag.profileText) loadFirstAnswer(start.care_type, start.year).catch(function () { /* shown when it comes */ });
       return loadMenu(start.care_type, start.year).then(function (menu) { return [bundle, menu]; });
     }).then(function (loaded) {
       current = new Checker(root, loaded[0], loaded[1]);
