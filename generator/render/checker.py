@@ -104,12 +104,13 @@ def checker_files(catalog: Catalog, pyodide: Path, site_url: str) -> dict[str, s
         "assets/javascripts/checker-config.mjs": worker_config(pyodide, stdlib),
     }
     digests: dict[str, bytes] = {}
+    policy_texts: dict[str, str] = {}  # each policy dumped once, for every scope it is in
     for key, part in parts.items():
         # a scope's file holds its policies' data only: in a serve session it is kept while they
         # (and the names of their insurers and sources) are
         inputs = ("scope-file", key, memo.policies([catalog.policies[p["id"]] for p in part["policies"]]),
                   _json(part["insurers"]), _json(part["sources"])) if memo.active() else None
-        text, digests[key] = memo.cached(inputs, lambda: _scope_file(catalog, part))
+        text, digests[key] = memo.cached(inputs, lambda: _scope_file(catalog, part, policy_texts))
         files[f"{SCOPE_DIR}/{key}.json"] = text
     chosen = scopes_of(bundle)
     files.update(_menu_files(bundle, chosen))
@@ -117,13 +118,18 @@ def checker_files(catalog: Catalog, pyodide: Path, site_url: str) -> dict[str, s
     return files
 
 
-def _scope_file(catalog: Catalog, part: dict) -> tuple[str, bytes]:
+def _scope_file(catalog: Catalog, part: dict, policy_texts: dict[str, str]) -> tuple[str, bytes]:
     """A scope's file and its digest: the scope's part (``scopes.part``) as ``_json`` writes
-    it, put together from each policy's own JSON, which a ``serve`` session keeps per policy
-    (a title edit changes every scope its policy is in: at 100x, eight files of about 1 MB)."""
-    texts = [memo.cached(("policy-in-scope", p["id"], memo.policy(catalog.policies[p["id"]])) if memo.active() else None,
-                         lambda: _json(p))
-             for p in part["policies"]]
+    it, put together from each policy's own JSON, dumped once per generation (a policy is in
+    a scope per care type and contract year) and kept per policy in a ``serve`` session (a
+    title edit changes every scope its policy is in: at 100x, eight files of about 1 MB)."""
+    def policy_text(p: dict) -> str:
+        if p["id"] not in policy_texts:
+            policy_texts[p["id"]] = memo.cached(
+                ("policy-in-scope", p["id"], memo.policy(catalog.policies[p["id"]])) if memo.active() else None,
+                lambda: _json(p))
+        return policy_texts[p["id"]]
+    texts = [policy_text(p) for p in part["policies"]]
     text = ('{"insurers":' + _json(part["insurers"]) + ',"policies":[' + ",".join(texts) + '],"scope":'
             + _json(part["scope"]) + ',"sources":' + _json(part["sources"]) + "}")
     return text, hashlib.sha256(text.encode("utf-8")).digest()
