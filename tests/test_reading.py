@@ -266,3 +266,49 @@ def test_agenda_dates_sort_as_dates_and_every_feed_has_its_links(site: Path):
     assert 'href="webcal://127.0.0.1:8000/agenda/vgz.ics"' in row
     assert "calendar.google.com" in row and "outlook.live.com" in row
     assert "http://127.0.0.1:8000/agenda/vgz.ics</code>" in row
+
+
+def test_the_quick_skip_of_a_text_never_skips_a_term_the_pattern_would_link(catalog):
+    """``link_terms`` tries its (slow) pattern only on texts that hold every word of a term not
+    yet linked; skipping a text must never lose a link the pattern would make. Texts built
+    from the terms' own words in every case, with characters that lower-case unusually."""
+    from hypothesis import given, settings, strategies as st
+
+    from generator.render import enhance
+
+    terms = glossary_terms(catalog)
+    words = sorted({w for word in terms.by_word for w in re.split(r"(\W+)", word) if w})
+    pieces = st.one_of(st.sampled_from(words), st.sampled_from(words).map(str.upper),
+                       st.sampled_from(words).map(str.title),
+                       st.sampled_from(words).map(lambda w: w.replace("s", "ſ").replace("k", "\u212a")),
+                       st.sampled_from(words).map(lambda w: w.replace("i", "İ")),
+                       st.sampled_from([" ", "-", "&amp;", ", ", "(", ")", "ſ", "İ", "ı", "Σ", "ß", "é", "K"]))
+
+    @settings(max_examples=400, deadline=None, derandomize=True)
+    @given(st.lists(pieces, max_size=12), st.sets(st.sampled_from(sorted(set(terms.by_word.values())))))
+    def check(parts, linked):
+        text = "".join(parts)
+        if enhance._may_link(text, terms, set(linked)):
+            return
+        for match in terms.pattern.finditer(text):
+            word = match.group().replace("&amp;", "&")
+            tid = terms.by_word.get(word) or terms.by_word.get(word.lower())
+            assert tid is None or tid in linked, (text, match.group())
+
+    check()
+
+
+def test_unusual_case_characters_are_all_known_to_the_quick_skip(catalog):
+    """Every character the pattern's case-insensitive matching takes for one of a term's
+    characters lower-cases to that character's lower case, unless the quick skip knows it as
+    unusual (and then always tries the pattern); lower-casing keeps whether it is a word character."""
+    from generator.render import enhance
+
+    terms = glossary_terms(catalog)
+    plane = "".join(c for c in map(chr, range(0x80, 0x10000))
+                    if not 0xD800 <= ord(c) <= 0xDFFF and not enhance._CASE_SPECIAL.match(c))
+    word = re.compile(r"\w")
+    assert all(bool(word.match(c)) == bool(word.match(c.lower())) for c in plane)
+    for p in sorted({c for term in terms.by_word for c in term}):
+        for c in re.findall("(?i)" + re.escape(p), plane):
+            assert c.lower() == p.lower(), (p, c)

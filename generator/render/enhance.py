@@ -104,6 +104,12 @@ class Terms:
 
     pattern: re.Pattern[str] | None
     by_word: dict[str, str]  # word (as matched: exact for acronyms, else lower case) -> term id
+    # Every term's words as they stand in escaped HTML, lower-cased ("adz", "financiering" for
+    # "ADZ-financiering"), by its first word: a text that does not hold all the words of some
+    # term not yet linked on the page links nothing, and most texts are such, so the pattern
+    # (an alternation of every term, slow to try at each position) runs only where a link can
+    # come of it. None when a term does not start with a word character.
+    first_words: dict[str, tuple[tuple[frozenset[str], str], ...]] | None = None
 
 
 def glossary_terms(catalog: Catalog) -> Terms:
@@ -132,7 +138,16 @@ def _terms(entries: Iterable[tuple[str, list[str]]]) -> Terms:
         body = re.escape(_html.escape(word, quote=False))
         alternatives.append(body if _acronym(word) else f"(?i:{body})")
     pattern = re.compile(r"(?<![\w&#-])(?:" + "|".join(alternatives) + r")(?![\w-])")
-    return Terms(pattern, words)
+    first_words: dict[str, list[tuple[frozenset[str], str]]] | None = {}
+    for word, tid in words.items():
+        escaped = _html.escape(word, quote=False).lower()
+        parts = _WORD.findall(escaped)
+        if not parts or not escaped.startswith(parts[0]):
+            first_words = None
+            break
+        first_words.setdefault(parts[0], []).append((frozenset(parts), tid))
+    return Terms(pattern, words, None if first_words is None else
+                 {w: tuple(entries) for w, entries in first_words.items()})
 
 
 def _acronym(word: str) -> bool:
@@ -152,6 +167,14 @@ _TAG = re.compile(r"<\s*(/)?\s*([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>", re.S)
 _CLASS = re.compile(r"""\sclass\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _HREF = re.compile(r"""\shref\s*=\s*"([^"]*)\"""")
 _TERM_HREF = re.compile(GLOSSARY_DIR + r"/([a-z0-9-]+)/?(?:#.*)?$")
+_WORD = re.compile(r"\w+")
+# Characters whose str.lower() does not give what the pattern's case-insensitive matching
+# compares: a lower case of another length ("İ"), or another lower case than their upper
+# case's ("ſ" matches "s", "ς" matches "σ"); where a text holds one, the pattern is always tried.
+_CASE_SPECIAL = re.compile("[" + "".join(
+    re.escape(c) for c in map(chr, range(0x80, 0x10000))
+    if len(c.lower()) != 1 or c.lower() != c.upper().lower() or c.upper().lower() != c.lower().upper().lower()
+    or c in "\u03a3\u03c3\u03c2") + "]")
 
 
 def link_terms(html: str, terms: Terms, page_url: str) -> str:
@@ -208,7 +231,23 @@ def link_terms(html: str, terms: Terms, page_url: str) -> str:
     return "".join(out)
 
 
+def _may_link(text: str, terms: Terms, linked: set[str]) -> bool:
+    """False only when no term that is not linked yet can match in ``text``. A match starts
+    where no word character precedes it and ends where none follows, so each word of the term
+    (a run of word characters) is a whole word of the text, in any case. Texts that lower-case
+    differently from the pattern's case-insensitive matching (``_CASE_SPECIAL``) are always tried."""
+    if terms.first_words is None or (not text.isascii() and _CASE_SPECIAL.search(text)):
+        return True
+    tokens = set(_WORD.findall(text.lower()))
+    first_words = terms.first_words
+    return any(tid not in linked and words <= tokens
+               for w in tokens.intersection(first_words) for words, tid in first_words[w])
+
+
 def _link_text(text: str, terms: Terms, linked: set[str], prefix: str) -> str:
+    if not _may_link(text, terms, linked):
+        return text
+
     def replace(match: re.Match[str]) -> str:
         word = _html.unescape(match.group())
         tid = terms.by_word.get(word) or terms.by_word.get(word.lower())
