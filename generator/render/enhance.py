@@ -162,8 +162,9 @@ _SKIP_TAGS = {"a", "h1", "h2", "h3", "h4", "h5", "h6", "script", "style", "code"
 _SKIP_CLASSES = {"iw-cite", "iw-toc", "iw-filters", "iw-subscribe", "iw-subscribe-box", "headerlink",
                  "admonition-title", "iw-meta"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-_TOKEN = re.compile(r"<!--.*?-->|<[^>]*>", re.S)
-_TAG = re.compile(r"<\s*(/)?\s*([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>", re.S)
+# A comment, a tag (its closing slash, name and attributes as groups), or another "<...>" (a
+# declaration): one pass over the page gives every token with what the walk needs of it.
+_TOKEN = re.compile(r"<!--.*?-->|<\s*(/)?\s*([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>|<[^>]*>", re.S)
 _CLASS = re.compile(r"""\sclass\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _HREF = re.compile(r"""\shref\s*=\s*"([^"]*)\"""")
 _TERM_HREF = re.compile(GLOSSARY_DIR + r"/([a-z0-9-]+)/?(?:#.*)?$")
@@ -196,15 +197,16 @@ def link_terms(html: str, terms: Terms, page_url: str) -> str:
     skipping = 0
     pos = 0
     for token in _TOKEN.finditer(html):
-        text = html[pos:token.start()]
-        out.append(text if skipping or not text.strip() else _link_text(text, terms, linked, prefix))
+        start = token.start()
+        if start > pos:
+            text = html[pos:start]
+            out.append(text if skipping or not text.strip() else _link_text(text, terms, linked, prefix))
         pos = token.end()
-        raw = token.group()
-        out.append(raw)
-        tag = _TAG.match(raw)
-        if tag is None:  # a comment or a declaration
+        out.append(token.group())
+        closing, name, attrs = token.group(1, 2, 3)
+        if name is None:  # a comment or a declaration
             continue
-        closing, name, attrs = tag.group(1), tag.group(2).lower(), tag.group(3)
+        name = name.lower()
         if closing:
             for i in range(len(stack) - 1, -1, -1):
                 if stack[i][0] == name:
