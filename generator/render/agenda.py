@@ -13,6 +13,7 @@ with a ``data-sort`` ISO date on the date column, so that sorting sorts by date.
 from __future__ import annotations
 
 from datetime import date
+from typing import Sequence
 
 from ..escape import html as escape
 from ..model import Catalog, PolicyRecord
@@ -20,7 +21,7 @@ from .. import memo
 from .dates import dutch_date, when_sort_key, when_text
 from .ics import Feed, deadline_care_types, event_path, feeds
 from .pages import ACTORS, AUDIENCES, CHANNELS, NOTE_KINDS, page_link, policy_url, relative
-from .markup import MARKET_INSURERS, NO_SEARCH, WIDE, pager
+from .markup import MARKET_INSURERS, NO_SEARCH, WIDE, chunked, parts_pager
 from .subscribe import feed_url, subscribe_links
 
 AGENDA = "agenda/index.md"
@@ -134,7 +135,7 @@ def agenda_pages(catalog: Catalog, site_url: str, per_page: int | None = None,
                  key=lambda c: catalog.care_types[c].name)
     per_page = per_page or PAGE_ROWS
     every = agenda_rows(catalog)
-    parts = [every[i:i + per_page] for i in range(0, len(every), per_page)] or [[]]
+    parts = chunked(every, per_page)
     many = len(catalog.insurers) > FEED_TABLE_MAX_INSURERS
     rows = feed_rows(catalog, site_url, frozenset({"all", "care-type"}) if many else None, all_feeds)
     # the pages are a function of these: a serve session keeps them while an edit leaves them alone
@@ -144,7 +145,7 @@ def agenda_pages(catalog: Catalog, site_url: str, per_page: int | None = None,
 
 
 def _agenda_pages(catalog: Catalog, site_url: str, insurers: list[str], cts: list[str],
-                  parts: list[list[tuple[str, str]]], rows: list[str], many: bool) -> dict[str, str]:
+                  parts: list[Sequence[tuple[str, str]]], rows: list[str], many: bool) -> dict[str, str]:
     opt = lambda value, label: f'<option value="{escape(value)}">{escape(label)}</option>'  # noqa: E731
     head = "".join(f'<th scope="col">{c}</th>' for c in COLUMNS)
     ranges = [(part[0][0], part[-1][0]) if part else ("", "") for part in parts]
@@ -186,12 +187,10 @@ Of een deadline voorbij is, bepaalt uw eigen browser aan de hand van de datum va
 def _pager(page: str, number: int, ranges: list[tuple[str, str]]) -> str:
     """Links to every part with its date range (ISO dates in data attributes: the browser marks
     the part that holds today's date)."""
-    parts = [(f"deel {other}: {_day(first)} – {_day(last)}",
-              None if other == number else page_link(page, part_path(other)),
-              f' data-from="{first}" data-to="{last}"')
+    parts = [(f"{_day(first)} – {_day(last)}", page_link(page, part_path(other)), f' data-from="{first}" data-to="{last}"')
              for other, (first, last) in enumerate(ranges, start=1)]
-    return str(pager("Delen van de agenda", "De agenda telt meer deadlines dan een telefoon prettig toont; ze "
-                     "staan in delen, op datum:", parts)) + "\n\n"
+    return str(parts_pager("Delen van de agenda", "De agenda telt meer deadlines dan een telefoon prettig toont; ze "
+                           "staan in delen, op datum:", number, parts)) + "\n\n"
 
 
 def _day(iso: str) -> str:

@@ -22,7 +22,7 @@ from ..model import Catalog, PolicyRecord
 from .compare import (ABSENT, KIND_LABELS, PARTIAL, Column, Entry, InsurerComparison, Ladder, Mark, Rung, YearCell,
                       YearComparison)
 from .criteria import CONNECTIVES, Cond
-from .markup import NO_SEARCH, WIDE, md_escape as md, pager
+from .markup import NO_SEARCH, WIDE, chunked, md_escape as md, parts_pager
 from .pages import page_link, policy_url, relative
 
 COMPARE_DIR = "vergelijk"
@@ -60,24 +60,24 @@ def part_url(cmp: InsurerComparison, number: int) -> str:
 def comparison_parts(cmp: InsurerComparison, per_page: int | None = None) -> list[ComparisonPart]:
     """The comparison's pages: one while it has at most ``PART_INSURERS`` insurers."""
     size = per_page or PART_INSURERS
-    chunks = [cmp.columns[i:i + size] for i in range(0, len(cmp.columns), size)] or [cmp.columns]
+    chunks = chunked(cmp.columns, size)
     parts = []
     for number, columns in enumerate(chunks, start=1):
         ids = {c.rec.insurer_id for c in columns}
-        piece = dataclasses.replace(cmp, columns=columns, ladders=[lad for lad in cmp.ladders if lad.insurer_id in ids])
+        piece = dataclasses.replace(cmp, columns=list(columns), ladders=[lad for lad in cmp.ladders if lad.insurer_id in ids])
         parts.append(ComparisonPart(cmp, piece if len(chunks) > 1 else cmp, number, len(chunks), size))
     return parts
 
 
 def _parts_pager(catalog: Catalog, part: ComparisonPart) -> str:
     """Links to every part, each with the insurers it shows."""
-    parts = [(f"deel {other.number}: " + ", ".join(catalog.insurers[c.rec.insurer_id].short_name
-                                                   for c in other.cmp.columns),
-              None if other.number == part.number else href(part.url, other.url), "")
+    parts = [(", ".join(catalog.insurers[c.rec.insurer_id].short_name for c in other.cmp.columns),
+              href(part.url, other.url), "")
              for other in comparison_parts(part.whole, part.per_page)]
-    return str(pager("Delen van deze vergelijking",
-                     f"Deze vergelijking telt {len(part.whole.columns)} verzekeraars, meer dan een telefoon prettig "
-                     f"naast elkaar toont; ze staan in delen van ten hoogste {part.per_page}, op naam:", parts))
+    return str(parts_pager("Delen van deze vergelijking",
+                           f"Deze vergelijking telt {len(part.whole.columns)} verzekeraars, meer dan een telefoon "
+                           f"prettig naast elkaar toont; ze staan in delen van ten hoogste {part.per_page}, op naam:",
+                           part.number, parts))
 
 
 def years_url(cmp: YearComparison) -> str:

@@ -9,7 +9,7 @@ helpers built on it.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Iterable, Sequence, TypeVar
 from urllib.parse import quote
 
 from markupsafe import Markup, escape
@@ -28,13 +28,23 @@ NO_SEARCH = "data-search-exclude"
 MARKET_INSURERS = 25
 
 
-def pager(label: str, intro: str, parts: list[tuple[str, str | None, str]]) -> Markup:
-    """The links between the parts of a long list (agenda, comparison, list of policies):
-    ``parts`` are (text, href, extra attributes), the href None for the part shown. ``extra``
-    attributes are built by the caller from its own values, never from policy text."""
-    items = "".join(f'<li aria-current="page"{extra}>{escape(text)}</li>' if target is None else
-                    f'<li{extra}><a href="{escape(target)}">{escape(text)}</a></li>'
-                    for text, target, extra in parts)
+T = TypeVar("T")
+
+
+def chunked(items: Sequence[T], size: int) -> list[Sequence[T]]:
+    """A long list's parts: ``items`` in order, at most ``size`` each; no items, one empty part."""
+    return [items[i:i + size] for i in range(0, len(items), size)] or [items[:0]]
+
+
+def parts_pager(label: str, intro: str, current: int | None, parts: Iterable[tuple[str, str, str]]) -> Markup:
+    """The links between the parts of a long list (agenda, comparison, list of policies, ...),
+    numbered from 1 ("deel 2: ..."): ``parts`` are (what the part holds, its link from the page
+    shown, extra attributes); ``current`` is the number of the part shown (None on a page that
+    is none of them). ``extra`` attributes are built by the caller from its own values, never
+    from policy text."""
+    items = "".join(f'<li aria-current="page"{extra}>{escape(f"deel {n}: {what}")}</li>' if n == current else
+                    f'<li{extra}><a href="{escape(target)}">{escape(f"deel {n}: {what}")}</a></li>'
+                    for n, (what, target, extra) in enumerate(parts, start=1))
     return Markup(f'<nav class="iw-pager" aria-label="{escape(label)}"><p>{escape(intro)}</p><ol>{items}</ol></nav>')
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import posixpath
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -23,7 +23,7 @@ from .dates import dutch_date, when_sort_key, when_text
 from .. import memo
 from ..compiled import CompiledTemplates
 from .freshness import newer_policy_notice, stale_notice, stale_notices
-from .markup import link, md_attr, md_escape, pager, safe_url
+from .markup import chunked, link, md_attr, md_escape, parts_pager, safe_url
 from .subscribe import subscribe_links
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -444,7 +444,7 @@ class PageRenderer:
         periods; ``alle`` is a reserved insurer id, so ``beleid/alle/N/`` takes no insurer's place."""
         size = per_page or POLICY_INDEX_ROWS
         recs = sorted(self.catalog.policies.values(), key=lambda r: (-r.policy.period.start, r.insurer_id, r.key))
-        chunks = [recs[i:i + size] for i in range(0, len(recs), size)] or [[]]
+        chunks = chunked(recs, size)
         paths = [policy_index_path(n) for n in range(1, len(chunks) + 1)]
         pages = {}
         for nth, (page, chunk) in enumerate(zip(paths, chunks), start=1):
@@ -458,11 +458,10 @@ class PageRenderer:
                 cls="iw-policies")
             links = Markup("")
             if len(chunks) > 1:
-                links = pager("Delen van de lijst", "De lijst telt meer beleidsdocumenten dan een telefoon prettig "
-                              "toont; ze staan in delen, nieuwste eerst:",
-                              [(f"deel {other}: {_start_years(part)}",
-                                None if other == nth else page_link(page, target), "")
-                               for other, (target, part) in enumerate(zip(paths, chunks), start=1)])
+                links = parts_pager("Delen van de lijst", "De lijst telt meer beleidsdocumenten dan een telefoon "
+                                    "prettig toont; ze staan in delen, nieuwste eerst:", nth,
+                                    [(_start_years(part), page_link(page, target), "")
+                                     for target, part in zip(paths, chunks)])
             pages[page] = self.env.get_template("policy_index.md.j2").render(
                 count=len(recs), catalog=self.catalog, table=table, pager=links,
                 part=Markup(f" (deel {nth} van {len(chunks)})" if len(chunks) > 1 else ""))
@@ -486,7 +485,7 @@ def render_pages(catalog: Catalog, related: dict[str, list[tuple[str, str]]] | N
     return PageRenderer(catalog, related, site_url, feed_paths).render_all()
 
 
-def _start_years(part: list[PolicyRecord]) -> str:
+def _start_years(part: Sequence[PolicyRecord]) -> str:
     """The years a part of the policy list starts in, newest first as the list is ("2025 – 2024";
     one year once: "2024")."""
     newest, oldest = part[0].policy.period.start, part[-1].policy.period.start

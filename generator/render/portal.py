@@ -17,7 +17,7 @@ from .compare import InsurerComparison, YearComparison, insurer_comparisons, yea
 from .compare_pages import compare_url, years_url
 from .dates import dutch_date
 from .freshness import coverage_html, coverage_summary, insurers_by_name, newest_data_date, stale_notices
-from .markup import MARKET_INSURERS, md_escape as md, pager
+from .markup import MARKET_INSURERS, chunked, md_escape as md, parts_pager
 from .pages import page_link, policy_url, relative
 from .upcoming import upcoming, upcoming_list
 
@@ -267,12 +267,10 @@ class Portal:
             return first if first == last else f"{first} – {last}"
 
         def part(at: str, current: int) -> list[str]:
-            links = pager(f"Delen van de lijst: {title}",
-                          f"De lijst telt {len(recs)} {noun}, meer dan een telefoon prettig toont; "
-                          f"ze staat in delen van ten hoogste {size}, op verzekeraar:",
-                          [(f"deel {n}: {label(start)}",
-                            None if n == current else page_link(at, url), "")
-                           for n, (url, start) in enumerate(zip(urls, starts), start=1)])
+            links = parts_pager(f"Delen van de lijst: {title}",
+                                f"De lijst telt {len(recs)} {noun}, meer dan een telefoon prettig toont; "
+                                f"ze staat in delen van ten hoogste {size}, op verzekeraar:", current,
+                                [(label(start), page_link(at, url), "") for url, start in zip(urls, starts)])
             start = starts[current - 1]
             return [str(links), "", "<ul>", *(item(at, n) for n in range(start, min(start + size, len(recs)))),
                     "</ul>"]
@@ -365,17 +363,16 @@ class Portal:
         size = COVERAGE_PART_INSURERS
         if len(insurers) <= size:
             return {ABOUT: self.about_page(intro)}
-        chunks = [insurers[i:i + size] for i in range(0, len(insurers), size)]
+        chunks = chunked(insurers, size)
         urls = [coverage_part_url(n) for n in range(1, len(chunks) + 1)]
         short = lambda iid: self.catalog.insurers[iid].short_name  # noqa: E731
 
         def parts(page: str, current: int | None) -> str:
-            return str(pager(
+            return str(parts_pager(
                 "Delen van het overzicht",
                 f"Het overzicht telt {len(insurers)} verzekeraars, meer dan een telefoon prettig toont; "
-                f"het staat in delen van ten hoogste {size}, op naam:",
-                [(f"deel {n}: {short(chunk[0])} – {short(chunk[-1])}", None if n == current else page_link(page, url), "")
-                 for n, (url, chunk) in enumerate(zip(urls, chunks), start=1)]))
+                f"het staat in delen van ten hoogste {size}, op naam:", current,
+                [(f"{short(chunk[0])} – {short(chunk[-1])}", page_link(page, url), "") for url, chunk in zip(urls, chunks)]))
 
         section = "\n".join(["## Wat is opgenomen", "", str(coverage_summary(self.catalog)), "", parts(ABOUT, None), ""])
         pages = {ABOUT: _with_coverage(intro, section)}
