@@ -193,8 +193,8 @@ def link_terms(html: str, terms: Terms, page_url: str) -> str:
     if own and page_url.strip("/").startswith(GLOSSARY_DIR + "/"):
         linked.add(own.group(1))
     out: list[str] = []
-    stack: list[tuple[str, bool]] = []  # (tag, skips its text)
-    skipping = 0
+    stack: list[tuple[str, int]] = []  # (an open tag, how many open tags skip text before it)
+    skipping = 0  # how many open tags skip text (their text gets no links)
     pos = 0
     for token in _TOKEN.finditer(html):
         start = token.start()
@@ -210,7 +210,7 @@ def link_terms(html: str, terms: Terms, page_url: str) -> str:
         if closing:
             for i in range(len(stack) - 1, -1, -1):
                 if stack[i][0] == name:
-                    skipping -= sum(1 for _, s in stack[i:] if s)
+                    skipping = stack[i][1]
                     del stack[i:]
                     break
             continue
@@ -221,12 +221,11 @@ def link_terms(html: str, terms: Terms, page_url: str) -> str:
                 linked.add(target.group(1))
         if name in _VOID or attrs.rstrip().endswith("/"):
             continue
-        classes = set()
-        cls = _CLASS.search(attrs)
-        if cls:
-            classes = set((cls.group(1) or cls.group(2) or "").split())
-        skip = name in _SKIP_TAGS or bool(classes & _SKIP_CLASSES)
-        stack.append((name, skip))
+        skip = name in _SKIP_TAGS
+        if not skip and "class" in attrs:
+            cls = _CLASS.search(attrs)
+            skip = bool(cls) and not _SKIP_CLASSES.isdisjoint((cls.group(1) or cls.group(2) or "").split())
+        stack.append((name, skipping))
         skipping += skip
     rest = html[pos:]
     out.append(rest if skipping or not rest.strip() else _link_text(rest, terms, linked, prefix))
@@ -240,10 +239,13 @@ def _may_link(text: str, terms: Terms, linked: set[str]) -> bool:
     differently from the pattern's case-insensitive matching (``_CASE_SPECIAL``) are always tried."""
     if terms.first_words is None or (not text.isascii() and _CASE_SPECIAL.search(text)):
         return True
-    tokens = set(_WORD.findall(text.lower()))
+    found = _WORD.findall(text.lower())
     first_words = terms.first_words
-    return any(tid not in linked and words <= tokens
-               for w in tokens.intersection(first_words) for words, tid in first_words[w])
+    starts = [first_words[w] for w in found if w in first_words]
+    if not starts:
+        return False
+    tokens = set(found)
+    return any(tid not in linked and words <= tokens for entries in starts for words, tid in entries)
 
 
 def _link_text(text: str, terms: Terms, linked: set[str], prefix: str) -> str:
