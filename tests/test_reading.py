@@ -306,7 +306,7 @@ def test_unusual_case_characters_are_all_known_to_the_quick_skip(catalog):
 
     terms = glossary_terms(catalog)
     plane = "".join(c for c in map(chr, range(0x80, 0x10000))
-                    if not 0xD800 <= ord(c) <= 0xDFFF and not enhance._CASE_SPECIAL.match(c))
+                    if not 0xD800 <= ord(c) <= 0xDFFF and not enhance.case_special().match(c))
     word = re.compile(r"\w")
     assert all(bool(word.match(c)) == bool(word.match(c.lower())) for c in plane)
     for p in sorted({c for term in terms.by_word for c in term}):

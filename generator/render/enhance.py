@@ -10,6 +10,7 @@ output folder.
 """
 from __future__ import annotations
 
+import functools
 import html as _html
 import json
 import re
@@ -169,13 +170,18 @@ _CLASS = re.compile(r"""\sclass\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _HREF = re.compile(r"""\shref\s*=\s*"([^"]*)\"""")
 _TERM_HREF = re.compile(GLOSSARY_DIR + r"/([a-z0-9-]+)/?(?:#.*)?$")
 _WORD = re.compile(r"\w+")
-# Characters whose str.lower() does not give what the pattern's case-insensitive matching
-# compares: a lower case of another length ("İ"), or another lower case than their upper
-# case's ("ſ" matches "s", "ς" matches "σ"); where a text holds one, the pattern is always tried.
-_CASE_SPECIAL = re.compile("[" + "".join(
-    re.escape(c) for c in map(chr, range(0x80, 0x10000))
-    if len(c.lower()) != 1 or c.lower() != c.upper().lower() or c.upper().lower() != c.lower().upper().lower()
-    or c in "\u03a3\u03c3\u03c2") + "]")
+
+
+@functools.cache
+def case_special() -> re.Pattern[str]:
+    """Characters whose str.lower() does not give what the pattern's case-insensitive matching
+    compares: a lower case of another length ("İ"), or another lower case than their upper
+    case's ("ſ" matches "s", "ς" matches "σ"); where a text holds one, the pattern is always
+    tried. Made on first use (a pass over the 65,536 characters of the first plane)."""
+    return re.compile("[" + "".join(
+        re.escape(c) for c in map(chr, range(0x80, 0x10000))
+        if len(c.lower()) != 1 or c.lower() != c.upper().lower() or c.upper().lower() != c.lower().upper().lower()
+        or c in "\u03a3\u03c3\u03c2") + "]")
 
 
 def link_terms(html: str, terms: Terms, page_url: str) -> str:
@@ -236,8 +242,8 @@ def _may_link(text: str, terms: Terms, linked: set[str]) -> bool:
     """False only when no term that is not linked yet can match in ``text``. A match starts
     where no word character precedes it and ends where none follows, so each word of the term
     (a run of word characters) is a whole word of the text, in any case. Texts that lower-case
-    differently from the pattern's case-insensitive matching (``_CASE_SPECIAL``) are always tried."""
-    if terms.first_words is None or (not text.isascii() and _CASE_SPECIAL.search(text)):
+    differently from the pattern's case-insensitive matching (``case_special``) are always tried."""
+    if terms.first_words is None or (not text.isascii() and case_special().search(text)):
         return True
     found = _WORD.findall(text.lower())
     first_words = terms.first_words
