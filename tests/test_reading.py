@@ -15,7 +15,7 @@ from generator.build import build_site
 from generator.render.enhance import contents_box, glossary_terms, link_terms
 from generator.render.freshness import coverage, last_year, newest_data_date, stale_notice, stale_notices
 from generator.render.subscribe import subscribe_links, webcal_url
-from generator.render.upcoming import LIMIT, is_window, kind_of, upcoming, upcoming_list
+from generator.render.upcoming import KINDS, LIMIT, deadline_lists, is_window, kind_of, upcoming_list
 
 from .tree import make_project
 
@@ -98,7 +98,7 @@ def test_insurer_in_every_policy_title_heading_and_tab(site: Path, catalog):
 
 
 def test_home_lists_provider_deadlines_apart_and_does_not_grow(site: Path, catalog):
-    lists = upcoming(catalog)
+    lists = {kind: deadline_lists(catalog).of(kind) for kind in KINDS}
     assert all(u.deadline.actor == "insurer" for u in lists["insurer"])
     assert all(u.deadline.actor != "insurer" and not is_window(u.deadline.when) for u in lists["provider"])
     assert all(is_window(u.deadline.when) for u in lists["window"])
@@ -138,9 +138,9 @@ def test_home_list_length_is_fixed_whatever_the_data(catalog):
             recs[f"{key}-{i}"] = rec
     big = replace(catalog, policies=recs)
     for kind in ("provider", "window", "insurer"):
-        small_html = str(upcoming_list(catalog, kind, None))
-        big_html = str(upcoming_list(big, kind, None))
-        assert small_html.count("<li") == big_html.count("<li") == min(LIMIT, len(upcoming(catalog)[kind]))
+        small_html = str(upcoming_list(deadline_lists(catalog), catalog, kind, None))
+        big_html = str(upcoming_list(deadline_lists(big), big, kind, None))
+        assert small_html.count("<li") == big_html.count("<li") == min(LIMIT, len(deadline_lists(catalog).of(kind)))
 
 
 def test_kind_of_a_deadline(catalog):

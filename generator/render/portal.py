@@ -19,7 +19,7 @@ from .dates import dutch_date
 from .freshness import coverage_html, coverage_summary, insurers_by_name, newest_data_date, stale_notices
 from .markup import MARKET_INSURERS, chunked, md_escape as md, parts_pager
 from .pages import page_link, policy_url, relative
-from .upcoming import upcoming, upcoming_list
+from .upcoming import DeadlineLists, deadline_lists, upcoming_list
 
 GLOSSARY_DIR = "begrippen"
 # The home page lists every insurer (and shows the coverage matrix) up to about the size of
@@ -61,6 +61,11 @@ class Portal:
     @functools.cached_property
     def year_comparisons(self) -> list[YearComparison]:
         return year_comparisons(self.catalog)
+
+    @functools.cached_property
+    def deadlines(self) -> DeadlineLists:
+        """The dated deadlines per list: the home page's lists and the month files."""
+        return deadline_lists(self.catalog)
 
     # ------------------------------------------------------------------ comparisons
     # The pages themselves are written by ``compare_pages`` (from the pieces ``compare`` computes).
@@ -289,7 +294,7 @@ class Portal:
         data, the latest changes and the entry points per care type, insurer and year. Past
         ``HOME_MAX_INSURERS`` the coverage and the insurers are a summary and a link."""
         page = "index.md"
-        lists = upcoming(self.catalog)
+        lists = self.deadlines
         since = newest_data_date(self.catalog)
         amendments = sorted(((a.date, rec, a) for rec in self.catalog.policies.values()
                              for a in rec.policy.amendments), key=lambda t: (t[0], t[1].key), reverse=True)
@@ -298,21 +303,21 @@ class Portal:
         lines = [intro.rstrip(), "", "## Eerstvolgende deadlines voor zorgaanbieders", "",
                  "Wat u als zorgaanbieder moet doen, en wanneer. Welke deadlines nog komen, bepaalt uw "
                  "browser aan de hand van de datum van vandaag.", "",
-                 str(upcoming_list(self.catalog, "provider", since, tag="ol",
+                 str(upcoming_list(lists, self.catalog, "provider", since, tag="ol",
                                    empty="Geen komende deadlines voor zorgaanbieders in de gegevens; hieronder "
                                          "de laatste.")), "",
                  "[Alle deadlines, filters en abonneren in de agenda](agenda/index.md)", ""]
-        if lists["window"]:
+        if lists.items["window"]:
             lines += ["### Lopende aanvraagperioden", "",
                       "Perioden van maanden of een heel jaar waarin u een overeenkomst kunt aanvragen of iets "
                       "kunt doen, zolang ze nog open zijn.", "",
-                      str(upcoming_list(self.catalog, "window", since,
+                      str(upcoming_list(lists, self.catalog, "window", since,
                                         empty="Geen lopende perioden in de gegevens; hieronder de laatste.")), ""]
-        if lists["insurer"]:
+        if lists.items["insurer"]:
             lines += ["### Stappen van de verzekeraar", "",
                       "Wat de verzekeraar doet (publiceren, aanbieden, besluiten); u hoeft er niets voor te doen, "
                       "maar het bepaalt wanneer u iets kunt verwachten.", "",
-                      str(upcoming_list(self.catalog, "insurer", since,
+                      str(upcoming_list(lists, self.catalog, "insurer", since,
                                         empty="Geen komende stappen van verzekeraars in de gegevens; hieronder "
                                               "de laatste.")), ""]
         many = len(self.catalog.insurers) > HOME_MAX_INSURERS

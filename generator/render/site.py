@@ -108,7 +108,7 @@ def site_jobs(catalog: Catalog, home_intro: str, site_url: str,
         lambda: render_open_data(catalog),
         lambda: render_calendars(catalog, site_url, shared.feeds),
         lambda: agenda_pages(catalog, site_url, all_feeds=shared.feeds),
-        lambda: upcoming_files(catalog),
+        lambda: upcoming_files(shared.portal.deadlines),
     ]
     return with_comparisons, rest
 

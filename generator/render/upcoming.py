@@ -71,15 +71,6 @@ def kind_of(dl: Any) -> str:
     return "window" if is_window(dl.when) else "provider"
 
 
-def upcoming(catalog: Catalog) -> dict[str, list[Upcoming]]:
-    """Every dated deadline per list (``KINDS``), by the last day it matters (a window that
-    closes sooner comes first), then by its start: the order of a deadline list, and one the
-    month files of ``upcoming_files`` keep (they split the lists by that last day).
-
-    Asked by the home page, its lists and the month files: computed once per catalog."""
-    return {kind: [item.upcoming for item in items] for kind, items in _lists(catalog).items()}
-
-
 @dataclass(frozen=True)
 class _Item:
     sort_key: tuple[Any, ...]
@@ -87,10 +78,21 @@ class _Item:
     entry: dict[str, Any]  # as the month files hold it
 
 
-def _lists(catalog: Catalog) -> dict[str, list[_Item]]:
-    global _last
-    if _last is not None and _last[0] is catalog:
-        return _last[1]
+@dataclass(frozen=True)
+class DeadlineLists:
+    """A catalog's dated deadlines per list (``KINDS``), each by the last day it matters (a
+    window that closes sooner comes first), then by its start: the order of a deadline list,
+    and one the month files of ``upcoming_files`` keep (they split the lists by that last day).
+    The home page's lists and the month files are made of it (``deadline_lists``; computed
+    once and handed to both)."""
+    items: dict[str, list[_Item]]
+
+    def of(self, kind: str) -> list[Upcoming]:
+        """One list's deadlines, in list order."""
+        return [item.upcoming for item in self.items[kind]]
+
+
+def deadline_lists(catalog: Catalog) -> DeadlineLists:
     out: dict[str, list[_Item]] = {k: [] for k in KINDS}
     for rec in catalog.sorted_policies():
         # a serve session keeps a policy's items while its file and the context are unchanged
@@ -99,11 +101,7 @@ def _lists(catalog: Catalog) -> dict[str, list[_Item]]:
             out[kind].append(item)
     for items in out.values():
         items.sort(key=lambda item: item.sort_key)
-    _last = (catalog, out)
-    return out
-
-
-_last: tuple[Catalog, dict[str, list[_Item]]] | None = None  # the last catalog's lists
+    return DeadlineLists(out)
 
 
 def _policy_items(catalog: Catalog, rec: PolicyRecord) -> list[tuple[str, _Item]]:
@@ -120,7 +118,7 @@ def _policy_items(catalog: Catalog, rec: PolicyRecord) -> list[tuple[str, _Item]
     return items
 
 
-def upcoming_files(catalog: Catalog) -> dict[str, str]:
+def upcoming_files(lists: DeadlineLists) -> dict[str, str]:
     """``agenda/komend.json`` and one file per month under ``agenda/komend/``.
 
     The index says how many deadlines of each list end in each month (and holds the last
@@ -128,12 +126,11 @@ def upcoming_files(catalog: Catalog) -> dict[str, str]:
     needs for the next ``LIMIT`` from today, so a visit does not load every deadline of every year
     (the file grew with the data: 2.6 MB at 100x). Entries: last day, text, and a link relative
     to the index."""
-    lists = _lists(catalog)
     months: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for kind, items in lists.items():
+    for kind, items in lists.items.items():
         for item in items:
-            months.setdefault(item.entry["until"][:7], {k: [] for k in lists})[kind].append(item.entry)
-    index = {"limit": LIMIT, "last": {kind: [item.entry for item in items[-LIMIT:]] for kind, items in lists.items()},
+            months.setdefault(item.entry["until"][:7], {k: [] for k in lists.items})[kind].append(item.entry)
+    index = {"limit": LIMIT, "last": {kind: [item.entry for item in items[-LIMIT:]] for kind, items in lists.items.items()},
              "months": {m: {kind: len(v) for kind, v in per.items()} for m, per in sorted(months.items())}}
     files = {FEED: _dump(index)}
     for month, per in months.items():
@@ -145,11 +142,11 @@ def _dump(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
-def upcoming_list(catalog: Catalog, kind: str, since: date | None, *, page: str = "index.md",
-                  tag: str = "ul", empty: str = "") -> Markup:
+def upcoming_list(lists: DeadlineLists, catalog: Catalog, kind: str, since: date | None, *,
+                  page: str = "index.md", tag: str = "ul", empty: str = "") -> Markup:
     """The list of one kind for a page: the first ``LIMIT`` that matter on or after ``since``
     (else the last ``LIMIT``), to be replaced by the visitor's browser from ``FEED``."""
-    items = upcoming(catalog)[kind]
+    items = lists.of(kind)
     later = [u for u in items if since is None or u.until >= since]
     shown = later[:LIMIT] if later else items[-LIMIT:]
     lis = "".join(
