@@ -23,7 +23,7 @@ import os
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .build import (_log_builder, _policies_dir, _site_builder, data_epoch, hand_written_dir,
                     validated_catalog)
@@ -60,7 +60,7 @@ class LiveTree:
         """Validate the data before serving (clear errors first): the session's build date
         and the insurers in the data. In the helper when there is one, so that the first
         generation reuses what this parsed and validated instead of doing it again."""
-        return self._helper.call("check") if self._helper else self._run("check")
+        return self._helper.call(LiveTree._check) if self._helper else self._check()
 
     def fingerprint(self, site_url: str) -> Fingerprint:
         """Every input file's path, size and modification time (cheap: nothing is read)."""
@@ -80,19 +80,20 @@ class LiveTree:
             return None
         start = time.perf_counter()
         if self._helper:
-            update = self._helper.call("tree", site_url)
+            update = self._helper.call(LiveTree._generate, site_url)
         else:
             collect_frozen_garbage()  # what the helper does when idle
-            update = self._run("tree", site_url)
+            update = self._generate(site_url)
         self._seen = seen
         log.info("Generated the docs tree in %.2f seconds: %d file(s) rewritten, %d removed, %d unchanged "
                  "(%d of %d rendered pieces kept from the last reload)", time.perf_counter() - start,
                  len(update.written), len(update.removed), update.unchanged, *update.reused)
         return update
 
-    def _run(self, task: str, site_url: str = "") -> Any:
-        """The helper's work (here when there is no helper): ``check`` or ``tree``."""
-        return self._check() if task == "check" else self._generate(site_url)
+    def _run(self, task: Callable[..., Any], *args: Any) -> Any:
+        """The helper's work: ``task``, one of this class's methods, on the helper's copy of this
+        session (a function goes through the helper's pipe by its name)."""
+        return task(self, *args)
 
     def _check(self) -> tuple[int, tuple[str, ...]]:
         # not a round of its own: what it validated stays for the first generation, which
