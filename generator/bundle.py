@@ -38,13 +38,3 @@ def engine_bundle(catalog: Catalog, compact: bool = False) -> dict[str, Any]:
     bundle["policies"] = [{k: v for k, v in p.items() if k not in BROWSER_UNUSED_POLICY_FIELDS} for p in policies]
     bundle["registers"] = {k: {f: v[f] for f in ("name", "kind") if f in v} for k, v in reg["registers"].items()}
     return bundle
-
-
-def scopes(bundle: dict[str, Any]) -> list[tuple[str, int, list[str]]]:
-    """Every (care type, contract year) with policies, and the insurers that have one."""
-    out: dict[tuple[str, int], set[str]] = {}
-    for p in bundle["policies"]:
-        for ct in p["care_types"]:
-            for year in p["contract_years"]:
-                out.setdefault((ct, year), set()).add(p["insurer"])
-    return [(ct, year, sorted(insurers)) for (ct, year), insurers in sorted(out.items())]

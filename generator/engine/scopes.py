@@ -23,6 +23,17 @@ def scope_key(care_type: str, year: int) -> str:
     return f"{care_type}-{year}"
 
 
+def own_policies(bundle: dict[str, Any]) -> dict[tuple[str, int], list[dict[str, Any]]]:
+    """Every (care type, contract year) with policies, sorted, and its own policies (not those
+    they continue contracts from) in bundle order."""
+    out: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for p in bundle["policies"]:
+        for ct in p["care_types"]:
+            for year in p["contract_years"]:
+                out.setdefault((ct, year), []).append(p)
+    return dict(sorted(out.items()))
+
+
 def in_scope(bundle: dict[str, Any], care_type: str, year: int) -> list[dict[str, Any]]:
     """The scope's policies and every policy they continue contracts from, in bundle order."""
     by_id = {p["id"]: p for p in bundle["policies"]}
@@ -53,8 +64,8 @@ def part(bundle: dict[str, Any], key: str, policies: list[dict[str, Any]]) -> di
 
 def split(bundle: dict[str, Any]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """The index and every scope's file."""
-    keys = sorted({(ct, year) for p in bundle["policies"] for ct in p["care_types"] for year in p["contract_years"]})
-    parts = {scope_key(ct, year): part(bundle, scope_key(ct, year), in_scope(bundle, ct, year)) for ct, year in keys}
+    parts = {scope_key(ct, year): part(bundle, scope_key(ct, year), in_scope(bundle, ct, year))
+             for ct, year in own_policies(bundle)}
     index = {k: v for k, v in bundle.items() if k not in PART_KEYS}
     index["scopes"] = sorted(parts)
     return index, parts
@@ -82,4 +93,4 @@ def view(index: dict[str, Any], parts: Iterable[dict[str, Any]]) -> dict[str, An
                 policies=[policy for _, policy in sorted(loaded["policies"].items())])
 
 
-__all__ = ["PART_KEYS", "named_sources", "in_scope", "needed", "part", "scope_key", "split", "view"]
+__all__ = ["PART_KEYS", "in_scope", "named_sources", "needed", "own_policies", "part", "scope_key", "split", "view"]

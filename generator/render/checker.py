@@ -14,7 +14,6 @@ import zipfile
 from pathlib import Path
 
 from ..bundle import engine_bundle
-from ..bundle import scopes as scopes_of
 from ..engine import scopes
 from ..engine.evaluate import PolicyCache
 from ..engine.session import respond
@@ -112,8 +111,9 @@ def checker_files(catalog: Catalog, pyodide: Path, site_url: str) -> dict[str, s
                   _json(part["insurers"]), _json(part["sources"])) if memo.active() else None
         text, digests[key] = memo.cached(inputs, lambda: _scope_file(catalog, part, policy_texts))
         files[f"{SCOPE_DIR}/{key}.json"] = text
-    chosen = scopes_of(bundle)
-    files.update(_menu_files(bundle, chosen))
+    own = scopes.own_policies(bundle)
+    chosen = [(ct, year, sorted({p["insurer"] for p in policies})) for (ct, year), policies in own.items()]
+    files.update(_menu_files(bundle, own, chosen))
     files.update(_start_files(index, parts, chosen, files, digests, catalog))
     return files
 
@@ -135,20 +135,17 @@ def _scope_file(catalog: Catalog, part: dict, policy_texts: dict[str, str]) -> t
     return text, hashlib.sha256(text.encode("utf-8")).digest()
 
 
-def _menu_files(bundle: dict, chosen: list[tuple[str, int, list[str]]]) -> dict[str, str]:
+def _menu_files(bundle: dict, own: dict[tuple[str, int], list[dict]],
+                chosen: list[tuple[str, int, list[str]]]) -> dict[str, str]:
     """What the checker page shows of a scope before the engine answers, one small file per
     scope (``checker/menu/<scope>.json``), so that the index does not grow with the market:
     the insurers to pick from (those with a policy in the scope) and, per policy of the scope,
     its insurer, family and the last contract year of that family the site has for the
     insurer (the "nothing newer yet" notice)."""
     last: dict[tuple[str, str], int] = {}
-    own: dict[str, list[dict]] = {}
     for p in bundle["policies"]:
         family = (p["insurer"], p["family"])
         last[family] = max(last.get(family, 0), *p["contract_years"])
-        for ct in p["care_types"]:
-            for year in p["contract_years"]:
-                own.setdefault(scopes.scope_key(ct, year), []).append(p)
     out: dict[str, str] = {}
     for ct, year, insurers in chosen:
         key = scopes.scope_key(ct, year)
@@ -156,7 +153,7 @@ def _menu_files(bundle: dict, chosen: list[tuple[str, int, list[str]]]) -> dict[
             "scope": key,
             "insurers": [{"id": i, "short_name": bundle["insurers"][i]["short_name"]} for i in insurers],
             "policies": {p["id"]: {"insurer": p["insurer"], "family": p["family"], "last": last[(p["insurer"], p["family"])]}
-                         for p in own[key]},
+                         for p in own[(ct, year)]},
         })
     return out
 
